@@ -1,0 +1,52 @@
+"""Evaluation at a stated number of significant digits (mpmath), and decimal strings for reports."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import mpmath
+import sympy as sp
+
+from theory.errors import ParameterError
+
+DEFAULT_DPS = 50
+MIN_DPS = 15
+MAX_DPS = 1000
+
+
+def check_dps(dps: int) -> int:
+    if isinstance(dps, bool) or not isinstance(dps, int):
+        raise ParameterError("dps", f"{dps!r} is not an integer")
+    if not MIN_DPS <= dps <= MAX_DPS:
+        raise ParameterError("dps", f"{dps} is outside [{MIN_DPS}, {MAX_DPS}]")
+    return dps
+
+
+@contextmanager
+def working_precision(dps: int):
+    """mpmath at ``dps`` digits plus ten guard digits, restored afterwards."""
+    with mpmath.workdps(check_dps(dps) + 10):
+        yield
+
+
+def evaluate(expr: sp.Expr, dps: int) -> mpmath.mpf:
+    """An exact SymPy number as an mpmath number correct to ``dps`` digits (SymPy's evalf is adaptive)."""
+    with working_precision(dps):
+        return mpmath.mpmathify(sp.N(expr, dps + 10))
+
+
+def decimal(value, dps: int) -> str:
+    """``value`` as a decimal string with ``dps`` significant digits; infinities as "inf"/"-inf"."""
+    if isinstance(value, sp.Expr):
+        if value in (sp.oo, -sp.oo):
+            return "inf" if value is sp.oo else "-inf"
+        value = mpmath.mpmathify(sp.N(value, dps + 10))
+    with mpmath.workdps(dps + 10):
+        value = mpmath.mpmathify(value)
+        if mpmath.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        if mpmath.isnan(value):
+            raise ValueError("refusing to report NaN")
+        if value == 0:
+            return "0"
+        return mpmath.nstr(value, dps, strip_zeros=False, min_fixed=-5, max_fixed=dps)

@@ -1,0 +1,196 @@
+"""The `sgdverify` command: list claims, verify them, derive closed forms for your own data.
+
+Bad input prints one line naming the parameter and exits with status 2; `verify` exits 0 when it
+ran, whatever the verdicts.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from numerics.precision import DEFAULT_DPS, check_dps
+from theory.errors import ParameterError
+
+from . import derive as derivations
+from .registry import all_claims, select
+from .report import report, write_json_atomic
+
+VERDICT_STYLE = {"proved": "bold green", "confirmed": "green", "refuted": "bold red", "inconclusive": "yellow"}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """Verify claims about SGD near minima, saddles and maxima: symbolically, at high precision, by simulation."""
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="print a JSON list instead of a table")
+def claims(as_json):
+    """List the claims: id, paper, location, one-line statement."""
+    registry = all_claims()
+    if as_json:
+        rows = [
+            {"id": c.id, "papers": [p.key for p in c.papers], "where": c.where, "summary": c.summary,
+             "statement": c.statement, "corrects": c.corrects}
+            for c in registry
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "paper", "where", "statement", show_lines=False)
+    for c in registry:
+        table.add_row(c.id, ", ".join(p.key for p in c.papers), escape(c.where), escape(c.summary))
+    Console().print(table)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@click.option("--quick", is_flag=True, help="small ensembles and short runs (what CI runs)")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="write the full report to this file")
+@click.option("--seed", default=0, show_default=True, type=int, help="root of every check's SeedSequence")
+@click.option("--dps", default=DEFAULT_DPS, show_default=True, type=int, help="significant digits of mpmath work")
+def verify(ids, quick, json_path, seed, dps):
+    """Run the checks of the given claims (default: all) and print a table of verdicts."""
+    check_dps(dps)
+    if seed < 0:
+        raise ParameterError("seed", f"must be non-negative, got {seed}")
+    chosen = select(list(ids))
+    err = Console(stderr=True)
+    results = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("verifying", total=sum(len(c.checks) for c in chosen))
+
+        def advance(label: str):
+            progress.update(task, description=label[:70])
+
+        for claim in chosen:
+            result = claim.run(quick=quick, seed=seed, dps=dps, progress=advance)
+            progress.advance(task, len(claim.checks))
+            results.append(result)
+            if not err.is_terminal:
+                err.print(f"{claim.id}: {result.verdict.value}", highlight=False)
+    payload = report(results, seed=seed, quick=quick, dps=dps)
+    if json_path:
+        write_json_atomic(json_path, payload)
+    _print_results(results)
+
+
+def _print_results(results):
+    table = Table("claim", "verdict", "evidence")
+    for result in results:
+        lines = [
+            f"[{VERDICT_STYLE[e.verdict.value]}]{e.verdict.value:>12}[/] {e.kind.value}"
+            + escape(f" [{e.version}]" if e.version else "")
+            + f": {escape(e.title)}"
+            for e in result.evidence
+        ]
+        verdict = result.verdict.value
+        table.add_row(result.claim.id, f"[{VERDICT_STYLE[verdict]}]{verdict}[/]", "\n".join(lines))
+    console = Console(width=max(120, Console().width))
+    console.print(table)
+    counts = {}
+    for result in results:
+        counts[result.verdict.value] = counts.get(result.verdict.value, 0) + 1
+    console.print(", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
+
+
+@cli.group()
+def derive():
+    """Closed forms and exact laws for your own parameters."""
+
+
+def _emit(derived: derivations.Derived, as_json: bool):
+    if as_json:
+        click.echo(json.dumps(derived.as_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{derived.name}  ({', '.join(f'{k}={v}' for k, v in derived.params.items())}; {derived.dps} digits)")
+    for name, value in derived.values.items():
+        click.echo(f"  {name}: {value}")
+    for note in derived.notes:
+        click.echo(f"  note: {note}")
+
+
+dps_option = click.option("--dps", default=DEFAULT_DPS, show_default=True, type=int, help="significant digits")
+json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+
+
+@derive.command("ziyin.cor1")
+@click.option("--a", "a_text", required=True, help="noise parameter a < 0 (x ∈ {1, a-1})")
+@dps_option
+@json_option
+def derive_cor1(a_text, dps, as_json):
+    """Trap interval of Cor. 1: values lower, upper."""
+    _emit(derivations.cor1(a_text, dps), as_json)
+
+
+@derive.command("ziyin.prop3")
+@click.option("--a", "a_text", required=True, help="noise parameter a < 0")
+@dps_option
+@json_option
+def derive_prop3(a_text, dps, as_json):
+    """Optimal escape rate of Prop. 3: values lambda_star, gamma_star."""
+    _emit(derivations.prop3(a_text, dps), as_json)
+
+
+noise_options = [
+    click.option("--values", help="atoms of x, e.g. 1,-2"),
+    click.option("--probs", help="their exact probabilities, e.g. 1/2,1/2"),
+]
+
+
+@derive.command("trap-set")
+@noise_options[0]
+@noise_options[1]
+@click.option("--gaussian", help="x ~ N(MEAN, STD²): MEAN,STD")
+@click.option("--uniform", help="x ~ U[LOW, HIGH]: LOW,HIGH")
+@dps_option
+@json_option
+def derive_trap_set(values, probs, gaussian, uniform, dps, as_json):
+    """Learning rates λ > 0 with E ln|1 - λx| < 0: values intervals [[lo, hi], ...]."""
+    noise = derivations.noise_from_options(values, probs, gaussian, uniform)
+    params = {k: v for k, v in (("values", values), ("probs", probs), ("gaussian", gaussian), ("uniform", uniform)) if v}
+    _emit(derivations.trap_set(noise, dps, params), as_json)
+
+
+@derive.command("escape-prob")
+@noise_options[0]
+@noise_options[1]
+@click.option("--lr", required=True, help="learning rate λ > 0")
+@click.option("--t", "steps", required=True, type=int, help="number of steps t ≥ 0")
+@click.option("--eps", required=True, help="threshold ε > 0: escaped means |w_t| > ε")
+@click.option("--w0", default="1", show_default=True, help="initial point w_0 ≠ 0")
+@dps_option
+@json_option
+def derive_escape_prob(values, probs, lr, steps, eps, w0, dps, as_json):
+    """Exact P(|w_t| > ε) for SGD on x w²/2 with discrete noise: values probability."""
+    if not values or not probs:
+        raise ParameterError("values" if not values else "probs", "--values and --probs are required")
+    noise = derivations.finite_noise(values, probs)
+    params = {"values": values, "probs": probs, "lr": lr, "t": str(steps), "eps": eps, "w0": w0}
+    _emit(derivations.escape_probability(noise, lr, steps, eps, w0, dps, params), as_json)
+
+
+def main(argv=None) -> None:
+    """Entry point: one-line errors with exit status 2 for bad input."""
+    try:
+        cli.main(args=argv, prog_name="sgdverify", standalone_mode=False)
+    except ParameterError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except click.exceptions.NoArgsIsHelpError as error:
+        click.echo(error.ctx.get_help() if error.ctx else str(error))
+        sys.exit(0)
+    except click.UsageError as error:
+        click.echo(f"error: {error.format_message()}", err=True)
+        sys.exit(2)
+    except click.Abort:
+        click.echo("error: aborted", err=True)
+        sys.exit(130)
+    sys.exit(0)

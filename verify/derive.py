@@ -1,0 +1,117 @@
+"""`derive` computations: closed forms and exact laws for the user's own parameters.
+
+Each returns a ``Derived`` record (what, params, dps, values as decimal strings) that the CLI
+prints and the book shows; the numbers come from theory/ (closed forms) and numerics/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+
+from numerics import exact_law, trapset
+from numerics.precision import check_dps, decimal
+from theory import ziyin
+from theory.errors import ParameterError
+from theory.noise import FiniteNoise, GaussianNoise, Noise, UniformNoise
+from theory.numbers import parse_exact, parse_list
+
+
+@dataclass(frozen=True)
+class Derived:
+    key: str  # "claim" or "result"
+    name: str
+    params: dict[str, str]
+    dps: int
+    values: dict
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        payload = {self.key: self.name, "params": self.params, "dps": self.dps, "values": self.values}
+        if self.notes:
+            payload["notes"] = self.notes
+        return payload
+
+
+def cor1(a_text: str, dps: int) -> Derived:
+    """Cor. 1 / eq. (8): the trap interval (lower, upper) at a < 0, from the derived closed form."""
+    check_dps(dps)
+    a_value = ziyin.require_local_maximum(parse_exact(a_text, "a"))
+    interval = ziyin.trap_interval()
+    values = {
+        "lower": decimal(interval.lower.subs(ziyin.a, a_value), dps),
+        "upper": decimal(interval.upper.subs(ziyin.a, a_value), dps),
+    }
+    return Derived("claim", "ziyin.cor1", {"a": str(a_value)}, dps, values, ["open interval: μ = 0 at both ends"])
+
+
+def prop3(a_text: str, dps: int) -> Derived:
+    """Prop. 3: the maximiser λ* of the escape rate on (0, 1] and γ* = γ(λ*)."""
+    check_dps(dps)
+    a_value = ziyin.require_local_maximum(parse_exact(a_text, "a"))
+    optimum = ziyin.optimal_escape()
+    values = {
+        "lambda_star": decimal(optimum.lam_star.subs(ziyin.a, a_value), dps),
+        "gamma_star": decimal(optimum.gamma_star.subs(ziyin.a, a_value), dps),
+    }
+    return Derived("claim", "ziyin.prop3", {"a": str(a_value)}, dps, values, ["supremum over 0 < λ ≤ 1"])
+
+
+def finite_noise(values_text: str, probs_text: str) -> FiniteNoise:
+    values = parse_list(values_text, "values")
+    probs = parse_list(probs_text, "probs")
+    return FiniteNoise(tuple(values), tuple(probs))
+
+
+def noise_from_options(values: str | None, probs: str | None, gaussian: str | None, uniform: str | None) -> Noise:
+    given = [name for name, v in (("--values/--probs", values or probs), ("--gaussian", gaussian), ("--uniform", uniform)) if v]
+    if len(given) != 1:
+        raise ParameterError("noise", "give exactly one of --values with --probs, --gaussian MEAN,STD, --uniform LOW,HIGH")
+    if gaussian:
+        mean, std = _pair(gaussian, "gaussian")
+        return GaussianNoise(mean, std)
+    if uniform:
+        low, high = _pair(uniform, "uniform")
+        return UniformNoise(low, high)
+    if not values or not probs:
+        raise ParameterError("probs" if values else "values", "--values and --probs go together")
+    return finite_noise(values, probs)
+
+
+def _pair(text: str, parameter: str) -> tuple[sp.Expr, sp.Expr]:
+    items = parse_list(text, parameter)
+    if len(items) != 2:
+        raise ParameterError(parameter, f"expected two numbers, got {len(items)}")
+    return items[0], items[1]
+
+
+def trap_set(noise: Noise, dps: int, params: dict[str, str]) -> Derived:
+    """{λ > 0 : E ln|1 - λx| < 0} as open intervals, ends to ``dps`` digits ("inf" if unbounded)."""
+    check_dps(dps)
+    result = trapset.trap_set(noise, dps)
+    intervals = [[decimal(low, dps), decimal(high, dps)] for low, high in result.intervals]
+    values = {"intervals": intervals, "route": result.route, "certified": result.certified}
+    notes = ["intervals are open; λ = 1/x_i (μ = -∞) lies inside its interval"]
+    if not result.certified:
+        notes.append("endpoints from a grid scan refined by root-finding: two roots closer than the grid can be missed")
+    return Derived("result", "trap-set", params, dps, values, notes)
+
+
+def escape_probability(noise: FiniteNoise, lr: str, t: int, eps: str, w0: str, dps: int, params: dict[str, str]) -> Derived:
+    """P(|w_t| > eps) exactly, with Lemma 1's normal approximation beside it."""
+    check_dps(dps)
+    if not isinstance(noise, FiniteNoise):
+        raise ParameterError("values", "the exact law needs a finite noise (--values, --probs)")
+    question = exact_law.EscapeQuestion(noise, parse_exact(lr, "lr"), t, parse_exact(eps, "eps"), parse_exact(w0, "w0"))
+    probability = exact_law.escape_probability(question, dps)
+    values = {"probability": decimal(probability, dps)}
+    notes = []
+    try:
+        values["clt_approximation"] = decimal(exact_law.clt_escape_probability(question, dps), dps)
+    except ParameterError as error:
+        notes.append(f"no CLT approximation: {error.message}")
+    with mpmath.workdps(dps):
+        values["log_rate_mu"] = decimal(trapset.log_rate(noise, mpmath.mpmathify(sp.N(question.lr, dps + 10)), dps), dps)
+    return Derived("result", "escape-prob", params, dps, values, notes)

@@ -1,0 +1,60 @@
+"""Tolerances in one place: intervals on proportions and means, agreement to digits.
+
+Every simulation check is judged by one of these, and its ``tolerance`` string says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+from scipy import stats
+
+#: confidence level of every simulation check unless it states another
+LEVEL = 0.999
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+    level: float
+    method: str
+
+    def __contains__(self, value) -> bool:
+        return self.low <= float(value) <= self.high
+
+    def describe(self) -> str:
+        return f"{self.level * 100:.6g}% {self.method} interval [{self.low:.6g}, {self.high:.6g}]"
+
+
+def proportion_interval(successes: int, trials: int, level: float = LEVEL, method: str = "wilson") -> Interval:
+    """Wilson (default) or Clopper–Pearson ('exact') interval for a binomial proportion."""
+    if trials <= 0:
+        raise ValueError("a proportion needs at least one trial")
+    ci = stats.binomtest(int(successes), int(trials)).proportion_ci(confidence_level=level, method=method)
+    name = {"wilson": "Wilson", "exact": "Clopper–Pearson"}[method]
+    return Interval(float(ci.low), float(ci.high), level, name)
+
+
+def mean_interval(samples, level: float = LEVEL) -> Interval:
+    """Student-t interval for the mean of i.i.d. samples."""
+    samples = np.asarray(samples, dtype=float)
+    n = samples.size
+    if n < 2:
+        raise ValueError("a mean interval needs at least two samples")
+    mean = float(samples.mean())
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * samples.std(ddof=1) / np.sqrt(n))
+    return Interval(mean - half, mean + half, level, "Student-t")
+
+
+def relative_gap(a, b) -> mpmath.mpf:
+    """|a - b| / max(1, |a|, |b|) in mpmath."""
+    a, b = mpmath.mpmathify(a), mpmath.mpmathify(b)
+    return abs(a - b) / max(mpmath.mpf(1), abs(a), abs(b))
+
+
+def agree_to_digits(a, b, digits: int) -> bool:
+    """Two high-precision numbers agree to ``digits`` significant digits (relative gap ≤ 10^-digits)."""
+    return relative_gap(a, b) <= mpmath.mpf(10) ** (-digits)
