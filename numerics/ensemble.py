@@ -102,10 +102,12 @@ def multiplicative_log_abs_w(
             while done < target:
                 span = min(target - done, max(1, MAX_DRAWS_IN_MEMORY // width))
                 if isinstance(noise, FiniteNoise):
-                    log_w += log_factor[sampler.indices(rng, (span, width))].sum(axis=0)
+                    terms = log_factor[sampler.indices(rng, (span, width))]
                 else:
                     with np.errstate(divide="ignore"):
-                        log_w += np.log(np.abs(1.0 - lr * sampler.draw(rng, (span, width)))).sum(axis=0)
+                        terms = np.log(np.abs(1.0 - lr * sampler.draw(rng, (span, width))))
+                for row in terms:  # step by step, so the rounding does not depend on the span
+                    log_w += row
                 done += span
             out[slot, start:stop] = log_w
     return out

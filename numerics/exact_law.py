@@ -48,7 +48,7 @@ class EscapeQuestion:
 
     @property
     def factors(self) -> list[sp.Expr]:
-        return [sp.nsimplify(multiplicative.update_factor(v, self.lr)) for v in self.noise.values]
+        return [sp.expand(multiplicative.update_factor(v, self.lr)) for v in self.noise.values]
 
 
 def escape_probability(question: EscapeQuestion, dps: int = 50) -> mpmath.mpf:
@@ -80,12 +80,11 @@ def _tail(question, live, cond, logs, target, t, dps) -> mpmath.mpf:
     total = mpmath.mpf(0)
     for head in _compositions(t, m - 2):
         rest = t - sum(head)
-        weight = mpmath.mpf(math.factorial(t)) / math.factorial(rest)
+        pair = cond[-2] + cond[-1]
+        log_weight = mpmath.loggamma(t + 1) - mpmath.loggamma(rest + 1) + rest * mpmath.log(pair)
         for n, p in zip(head, cond):
-            weight *= p**n / math.factorial(n)
-        weight *= (cond[-2] + cond[-1]) ** rest
-        if weight == 0:
-            continue
+            log_weight += n * mpmath.log(p) - mpmath.loggamma(n + 1)
+        weight = mpmath.exp(log_weight)
         base = mpmath.fsum(n * lg for n, lg in zip(head, logs))
         total += weight * _binomial_part(question, live, head, rest, cond[-2:], logs[-2:], base, target, dps)
     return total
@@ -116,16 +115,55 @@ def _binomial_part(question, live, head, rest, pair_probs, pair_logs, base, targ
         k -= 1
     while k < rest and escapes(k + 1):
         k += 1
-    return 1 - _binomial_upper(rest, q, k + 1)
+    return _binomial_lower(rest, q, k)
+
+
+def _binomial_lower(n: int, q, k: int) -> mpmath.mpf:
+    """P(Binomial(n, q) ≤ k), by the same cancellation-free tail sums."""
+    if k < 0:
+        return mpmath.mpf(0)
+    if k >= n:
+        return mpmath.mpf(1)
+    if k < n * q:
+        return _tail_sum(n, q, k, -1)
+    return 1 - _tail_sum(n, q, k + 1, +1)
 
 
 def _binomial_upper(n: int, q, k: int) -> mpmath.mpf:
-    """P(Binomial(n, q) ≥ k) as a regularised incomplete beta I_q(k, n - k + 1)."""
+    """P(Binomial(n, q) ≥ k), summing positive terms away from the mean (no cancellation).
+
+    The tail beyond the mean is summed outwards from k; otherwise the other tail is, and
+    subtracted from 1 (it is then at most about one half, so nothing is lost).
+    """
     if k <= 0:
         return mpmath.mpf(1)
     if k > n:
         return mpmath.mpf(0)
-    return mpmath.betainc(k, n - k + 1, 0, q, regularized=True)
+    if k > n * q:
+        return _tail_sum(n, q, k, +1)
+    return 1 - _tail_sum(n, q, k - 1, -1)
+
+
+def _tail_sum(n: int, q, start: int, direction: int) -> mpmath.mpf:
+    """Σ of the Binomial(n, q) pmf from ``start`` outwards (direction ±1) until terms are negligible."""
+    log_term = (
+        mpmath.loggamma(n + 1) - mpmath.loggamma(start + 1) - mpmath.loggamma(n - start + 1)
+        + start * mpmath.log(q) + (n - start) * mpmath.log(1 - q)
+    )
+    term = mpmath.exp(log_term)
+    ratio_up = q / (1 - q)
+    total, k = mpmath.mpf(0), start
+    negligible = mpmath.mpf(2) ** (-mpmath.mp.prec - 10)
+    while 0 <= k <= n:
+        total += term
+        if term <= total * negligible:
+            break
+        if direction > 0:
+            term *= ratio_up * (n - k) / (k + 1)
+        else:
+            term *= k / ((n - k + 1) * ratio_up)
+        k += direction
+    return total
 
 
 def _escapes(question: EscapeQuestion, counts: dict[int, int], log_margin) -> bool:
@@ -168,4 +206,4 @@ def clt_escape_probability(question: EscapeQuestion, dps: int = 50) -> mpmath.mp
         if question.t == 0 or s2 == 0:
             return mpmath.mpf(1) if question.t * mu > target else mpmath.mpf(0)
         z = (target - question.t * mu) / mpmath.sqrt(s2 * question.t)
-        return 1 - mpmath.ncdf(z)
+        return mpmath.ncdf(-z)

@@ -107,7 +107,7 @@ def trap_set(noise: Noise, dps: int = 50) -> TrapSetResult:
                 for piece in exact
             )
             return TrapSetResult(intervals, "exact polynomial isolation", True, dps, tuple(exact))
-    return TrapSetResult(_scan(noise, dps), "grid scan and root refinement", False, dps)
+    return TrapSetResult(scan_trap_set(noise, dps), "grid scan and root refinement", False, dps)
 
 
 def scan_upper_bound(noise: Noise) -> mpmath.mpf:
@@ -127,7 +127,7 @@ def scan_upper_bound(noise: Noise) -> mpmath.mpf:
     return 2 / min(nonzero) if nonzero else mpmath.mpf(0)
 
 
-def _scan(noise: Noise, dps: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
+def scan_trap_set(noise: Noise, dps: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
     """Sign changes of μ on a log grid (singular points 1/x_i as forced cuts), refined to ``dps``."""
     top = scan_upper_bound(noise)
     if top == 0:
@@ -156,13 +156,20 @@ def _scan(noise: Noise, dps: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
 
 
 def _refine(noise: Noise, left, right, poles, dps: int) -> mpmath.mpf:
-    """The root of μ in (left, right); an end at a pole (μ = -∞) is moved inside by 10^(-dps/2)."""
+    """The root of μ in (left, right); an end at a pole (μ = -∞) is moved inside by 10^(-dps/2).
+
+    If μ has one sign on the nudged bracket, the root lies within that distance of the pole and
+    the pole itself is returned (correct to the precision asked for).
+    """
     with working_precision(dps):
         left, right = mpmath.mpf(left), mpmath.mpf(right)
         nudge = (right - left) * mpmath.mpf(10) ** (-(dps // 2))
-        left = left + nudge if left in poles else left
-        right = right - nudge if right in poles else right
-        return mpmath.findroot(lambda t: log_rate(noise, t, dps), (left, right), solver="anderson")
+        inner_left = left + nudge if left in poles else left
+        inner_right = right - nudge if right in poles else right
+        signs = {log_rate(noise, end, dps) < 0 for end in (inner_left, inner_right)}
+        if len(signs) == 1:  # the trap neighbourhood of the pole is narrower than the nudge
+            return left if left in poles else right
+        return mpmath.findroot(lambda t: log_rate(noise, t, dps), (inner_left, inner_right), solver="anderson")
 
 
 def cross_check(noise: Noise, result: TrapSetResult) -> mpmath.mpf:

@@ -35,7 +35,7 @@ class FiniteNoise:
         for prob in self.probs:
             if not (prob.is_real and prob.is_positive):
                 raise ParameterError("probs", f"{prob} is not a positive probability")
-        total = sp.nsimplify(sp.Add(*self.probs))
+        total = sp.Add(*self.probs)
         if sp.simplify(total - 1) != 0:
             raise ParameterError("probs", f"probabilities sum to {total}, not exactly 1")
         if len(set(self.values)) != len(self.values):

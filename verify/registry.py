@@ -25,13 +25,13 @@ def all_claims() -> tuple[Claim, ...]:
 
 
 def select(ids: tuple[str, ...] | list[str]) -> tuple[Claim, ...]:
-    """Claims by id, in registry order; a prefix such as ``ziyin`` selects a family."""
+    """Claims by exact id, in registry order; a family prefix such as ``ziyin`` selects all its claims."""
     registry = all_claims()
     if not ids:
         return registry
     chosen = []
     for wanted in ids:
-        matches = [c for c in registry if c.id == wanted or c.id.startswith(wanted + ".") or c.id.startswith(wanted + "-")]
+        matches = [c for c in registry if c.id == wanted] or [c for c in registry if c.id.startswith(wanted + ".")]
         if not matches:
             raise ParameterError("ids", f"no claim {wanted!r} (see `sgdverify claims`)")
         chosen.extend(m for m in matches if m not in chosen)

@@ -446,7 +446,7 @@ def _prop2_simulation(ctx):
         Verdict.CONFIRMED if mu < 0 and ci.high < 0.05 else Verdict.REFUTED,
         f"x ~ U[-1, 2] (E[x] = 1/2), λ = 3/2: μ = {mpmath.nstr(mu, 6)} < 0 and {k}/{runs} runs have |w_T| > 1e-2 "
         f"at T = {steps} (upper bound {ci.high:.3g})",
-        f"Clopper–Pearson upper bound < 0.05 at level {LEVEL}",
+        f"upper end of the Clopper–Pearson interval (level {LEVEL}) < 0.05",
         {"mu": mu, "escaped": k, "runs": runs, "steps": steps, "ci": ci.describe(), "normal_tail_guide": clt},
     )
 

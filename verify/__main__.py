@@ -1,0 +1,5 @@
+"""``python -m verify`` is the ``sgdverify`` command."""
+
+from .cli import main
+
+main()
