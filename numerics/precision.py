@@ -24,8 +24,9 @@ def check_dps(dps: int) -> int:
 
 @contextmanager
 def working_precision(dps: int):
-    """mpmath at ``dps`` digits plus ten guard digits, restored afterwards."""
-    with mpmath.workdps(check_dps(dps) + 10):
+    """mpmath at ``dps`` digits plus ten guard digits (never below the caller's precision, so
+    numerical differentiation and quadrature around it keep their extra digits), restored after."""
+    with mpmath.workdps(max(mpmath.mp.dps, check_dps(dps) + 10)):
         yield
 
 

@@ -159,6 +159,23 @@ def derive_trap_set(values, probs, gaussian, uniform, dps, as_json):
     _emit(derivations.trap_set(noise, dps, params), as_json)
 
 
+@derive.command("escape-rate")
+@noise_options[0]
+@noise_options[1]
+@click.option("--gaussian", help="x ~ N(MEAN, STD²): MEAN,STD")
+@click.option("--uniform", help="x ~ U[LOW, HIGH]: LOW,HIGH")
+@click.option("--lr", help="one learning rate λ > 0")
+@click.option("--lr-range", help="LOW:HIGH, for the supremum of γ over it")
+@dps_option
+@json_option
+def derive_escape_rate(values, probs, gaussian, uniform, lr, lr_range, dps, as_json):
+    """Escape rate γ(λ) = E ln|1 - λx|: values gamma, or gamma_sup and argmax over a range."""
+    noise = derivations.noise_from_options(values, probs, gaussian, uniform)
+    params = {k: v for k, v in (("values", values), ("probs", probs), ("gaussian", gaussian), ("uniform", uniform),
+                                ("lr", lr), ("lr_range", lr_range)) if v}
+    _emit(derivations.escape_rate_values(noise, lr, lr_range, dps, params), as_json)
+
+
 @derive.command("escape-prob")
 @noise_options[0]
 @noise_options[1]

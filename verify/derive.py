@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
-from numerics import exact_law, trapset
+from numerics import escape_rate, exact_law, trapset
 from numerics.precision import check_dps, decimal
 from theory import ziyin
 from theory.errors import ParameterError
@@ -115,3 +115,26 @@ def escape_probability(noise: FiniteNoise, lr: str, t: int, eps: str, w0: str, d
     with mpmath.workdps(dps):
         values["log_rate_mu"] = decimal(trapset.log_rate(noise, mpmath.mpmathify(sp.N(question.lr, dps + 10)), dps), dps)
     return Derived("result", "escape-prob", params, dps, values, notes)
+
+
+def escape_rate_values(noise: Noise, lr: str | None, lr_range: str | None, dps: int, params: dict[str, str]) -> Derived:
+    """γ(λ) = E ln|1 - λx| at one λ (value gamma), or its supremum over LOW:HIGH (gamma_sup, argmax)."""
+    check_dps(dps)
+    if (lr is None) == (lr_range is None):
+        raise ParameterError("lr", "give exactly one of --lr or --lr-range LOW:HIGH")
+    if lr is not None:
+        rate = parse_exact(lr, "lr")
+        if not rate.is_positive:
+            raise ParameterError("lr", f"learning rate must be positive, got {rate}")
+        with mpmath.workdps(dps + 10):
+            gamma = trapset.log_rate(noise, mpmath.mpmathify(sp.N(rate, dps + 10)), dps)
+        return Derived("result", "escape-rate", params, dps, {"gamma": decimal(gamma, dps)})
+    parts = lr_range.split(":")
+    if len(parts) != 2:
+        raise ParameterError("lr-range", f"expected LOW:HIGH, got {lr_range!r}")
+    low, high = (parse_exact(part, "lr-range") for part in parts)
+    with mpmath.workdps(dps + 10):
+        best = escape_rate.supremum(noise, sp.N(low, dps + 10), sp.N(high, dps + 10), dps)
+    values = {"gamma_sup": decimal(best.gamma, dps), "argmax": decimal(best.argmax, dps)}
+    notes = [f"grid of {escape_rate.GRID_POINTS + 1} points refined by root-finding on dγ/dλ; not certified"]
+    return Derived("result", "escape-rate", params, dps, values, notes)
