@@ -6,7 +6,9 @@ ran, whatever the verdicts.
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import sys
 
 import click
@@ -18,7 +20,9 @@ from rich.table import Table
 from numerics.precision import DEFAULT_DPS, check_dps
 from theory.errors import ParameterError
 
+from . import commands
 from . import derive as derivations
+from .options import dps_option, emit, json_option
 from .registry import all_claims, select
 from .report import report, write_json_atomic
 
@@ -106,28 +110,13 @@ def derive():
     """Closed forms and exact laws for your own parameters."""
 
 
-def _emit(derived: derivations.Derived, as_json: bool):
-    if as_json:
-        click.echo(json.dumps(derived.as_json(), indent=2, ensure_ascii=False))
-        return
-    click.echo(f"{derived.name}  ({', '.join(f'{k}={v}' for k, v in derived.params.items())}; {derived.dps} digits)")
-    for name, value in derived.values.items():
-        click.echo(f"  {name}: {value}")
-    for note in derived.notes:
-        click.echo(f"  note: {note}")
-
-
-dps_option = click.option("--dps", default=DEFAULT_DPS, show_default=True, type=int, help="significant digits")
-json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-
-
 @derive.command("ziyin.cor1")
 @click.option("--a", "a_text", required=True, help="noise parameter a < 0 (x ∈ {1, a-1})")
 @dps_option
 @json_option
 def derive_cor1(a_text, dps, as_json):
     """Trap interval of Cor. 1: values lower, upper."""
-    _emit(derivations.cor1(a_text, dps), as_json)
+    emit(derivations.cor1(a_text, dps), as_json)
 
 
 @derive.command("ziyin.prop3")
@@ -136,7 +125,7 @@ def derive_cor1(a_text, dps, as_json):
 @json_option
 def derive_prop3(a_text, dps, as_json):
     """Optimal escape rate of Prop. 3: values lambda_star, gamma_star."""
-    _emit(derivations.prop3(a_text, dps), as_json)
+    emit(derivations.prop3(a_text, dps), as_json)
 
 
 noise_options = [
@@ -156,7 +145,7 @@ def derive_trap_set(values, probs, gaussian, uniform, dps, as_json):
     """Learning rates λ > 0 with E ln|1 - λx| < 0: values intervals [[lo, hi], ...]."""
     noise = derivations.noise_from_options(values, probs, gaussian, uniform)
     params = {k: v for k, v in (("values", values), ("probs", probs), ("gaussian", gaussian), ("uniform", uniform)) if v}
-    _emit(derivations.trap_set(noise, dps, params), as_json)
+    emit(derivations.trap_set(noise, dps, params), as_json)
 
 
 @derive.command("escape-rate")
@@ -173,7 +162,7 @@ def derive_escape_rate(values, probs, gaussian, uniform, lr, lr_range, dps, as_j
     noise = derivations.noise_from_options(values, probs, gaussian, uniform)
     params = {k: v for k, v in (("values", values), ("probs", probs), ("gaussian", gaussian), ("uniform", uniform),
                                 ("lr", lr), ("lr_range", lr_range)) if v}
-    _emit(derivations.escape_rate_values(noise, lr, lr_range, dps, params), as_json)
+    emit(derivations.escape_rate_values(noise, lr, lr_range, dps, params), as_json)
 
 
 @derive.command("escape-prob")
@@ -191,7 +180,15 @@ def derive_escape_prob(values, probs, lr, steps, eps, w0, dps, as_json):
         raise ParameterError("values" if not values else "probs", "--values and --probs are required")
     noise = derivations.finite_noise(values, probs)
     params = {"values": values, "probs": probs, "lr": lr, "t": str(steps), "eps": eps, "w0": w0}
-    _emit(derivations.escape_probability(noise, lr, steps, eps, w0, dps, params), as_json)
+    emit(derivations.escape_probability(noise, lr, steps, eps, w0, dps, params), as_json)
+
+
+def _register_paper_commands() -> None:
+    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{module.name}").register(derive)
+
+
+_register_paper_commands()
 
 
 def main(argv=None) -> None:

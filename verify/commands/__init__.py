@@ -1,0 +1,1 @@
+"""Per-paper `derive` subcommands: every module here defines ``register(group)``, called by the CLI."""
