@@ -22,6 +22,7 @@ from theory.errors import ParameterError
 
 from . import commands
 from . import derive as derivations
+from . import simulation
 from .options import dps_option, emit, json_option
 from .registry import all_claims, select
 from .report import report, write_json_atomic
@@ -181,6 +182,26 @@ def derive_escape_prob(values, probs, lr, steps, eps, w0, dps, as_json):
     noise = derivations.finite_noise(values, probs)
     params = {"values": values, "probs": probs, "lr": lr, "t": str(steps), "eps": eps, "w0": w0}
     emit(derivations.escape_probability(noise, lr, steps, eps, w0, dps, params), as_json)
+
+
+@cli.group()
+def simulate():
+    """Ensembles of SGD runs for your own parameters, on the fastest exact-in-law route."""
+
+
+@simulate.command("ziyin")
+@click.option("--a", "a_text", required=True, help="noise parameter: x ∈ {1, a-1} w.p. ½ each")
+@click.option("--lr", required=True, help="learning rate λ > 0")
+@click.option("--runs", required=True, type=int, help="number of independent runs")
+@click.option("--steps", required=True, type=int, help="number of SGD steps T")
+@click.option("--w0", default="1", show_default=True, help="initial point")
+@click.option("--eps", default="1e-3", show_default=True, help="escaped means |w_T| > eps")
+@click.option("--seed", default=0, show_default=True, type=int, help="SeedSequence entropy")
+@click.option("--route", default="auto", show_default=True, type=click.Choice(["auto", "count", "bits", "float"]))
+@json_option
+def simulate_ziyin(a_text, lr, runs, steps, w0, eps, seed, route, as_json):
+    """SGD on x w²/2: values escaped_fraction (|w_T| > eps), mean_log_abs_w, runs, steps."""
+    emit(simulation.ziyin_ensemble(a_text, lr, runs, steps, w0, eps, seed, route), as_json)
 
 
 def _register_paper_commands() -> None:

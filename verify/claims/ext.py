@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from numerics import exact_law, trapset
-from numerics.ensemble import multiplicative_log_abs_w
+from numerics.multiplicative_sim import simulate
 from numerics.precision import decimal, evaluate, working_precision
 from theory import multiplicative, ziyin
 from theory.noise import FiniteNoise, GaussianNoise, UniformNoise
@@ -132,7 +132,7 @@ def _trap_set_simulation(ctx):
     level = 1 - (1 - LEVEL) / len(probes)
     rows, misses = [], 0
     for (lr, mu), seed in zip(probes, ctx.seed.spawn(len(probes))):
-        log_w = multiplicative_log_abs_w(THREE_ATOMS, float(lr), runs, steps, seed)[0]
+        log_w = simulate(THREE_ATOMS, float(lr), runs, steps, seed).values[0]
         k = int(np.count_nonzero(log_w > np.log(1e-3)))
         exact = exact_law.escape_probability(exact_law.EscapeQuestion(THREE_ATOMS, lr, steps, R(1, 1000)), 20)
         ci = proportion_interval(k, runs, level)
@@ -217,7 +217,7 @@ def _exact_escape_simulation(ctx):
     rows, misses = [], 0
     level = 1 - (1 - LEVEL) / (2 * len(times))
     for (law, lr), seed in zip(((ziyin.noise(sp.Integer(-1)), R(4, 5)), (THREE_ATOMS, R(3, 10))), ctx.seed.spawn(2)):
-        log_w = multiplicative_log_abs_w(law, float(lr), runs, times[-1], seed, record=times)
+        log_w = simulate(law, float(lr), runs, times[-1], seed, record=times).values
         for steps, row in zip(times, log_w):
             k = int(np.count_nonzero(row > np.log(1e-2)))
             exact = exact_law.escape_probability(exact_law.EscapeQuestion(law, lr, steps, R(1, 100)), 20)

@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 
 from numerics import exact_law, trapset
-from numerics.ensemble import multiplicative_log_abs_w
+from numerics.multiplicative_sim import simulate
 from numerics.precision import decimal, evaluate, working_precision
 from theory import multiplicative, ziyin
 from theory.multiplicative import lam
@@ -118,7 +118,7 @@ def _cor1_high_precision(ctx):
 
 
 def _escape_counts(law, lr, runs, steps, eps_value, seed):
-    log_w = multiplicative_log_abs_w(law, float(lr), runs, steps, seed)[0]
+    log_w = simulate(law, float(lr), runs, steps, seed).values[0]
     return int(np.count_nonzero(log_w > np.log(float(eps_value)))), runs
 
 
@@ -277,7 +277,7 @@ def _prop3_simulation(ctx):
     for a_value in (sp.Integer(-1), sp.Rational(-1, 4)):
         law = ziyin.noise(a_value)
         for lr in grid:
-            rates = multiplicative_log_abs_w(law, float(lr), runs, tau, next(seeds))[0] / tau
+            rates = simulate(law, float(lr), runs, tau, next(seeds)).values[0] / tau
             ci = mean_interval(rates, level)
             mu = float(evaluate(multiplicative.log_rate(law, lr), 20))
             misses += mu not in ci
@@ -339,7 +339,7 @@ def _prop1_printed_2021(ctx):
 def _prop1_simulation(ctx):
     runs = 20000 if ctx.quick else 200000
     law = ziyin.noise(sp.Integer(-1))
-    log_w = multiplicative_log_abs_w(law, 1.0, runs, 12, ctx.seed, record=(1, 2, 4, 8, 12))
+    log_w = simulate(law, 1.0, runs, 12, ctx.seed, record=(1, 2, 4, 8, 12)).values
     rows, misses = [], 0
     level = 1 - (1 - LEVEL) / 5
     for step, row in zip((1, 2, 4, 8, 12), log_w):
@@ -410,7 +410,7 @@ def _lem1_corrected_exact(ctx):
 def _lem1_simulation(ctx):
     law = ziyin.noise(LEMMA_A)
     runs, steps = (20000, 400) if ctx.quick else (200000, 4000)
-    log_w = multiplicative_log_abs_w(law, float(LEMMA_LR), runs, steps, ctx.seed)[0]
+    log_w = simulate(law, float(LEMMA_LR), runs, steps, ctx.seed).values[0]
     mu = float(evaluate(multiplicative.log_rate(law, LEMMA_LR), 20))
     s = float(evaluate(sp.sqrt(multiplicative.log_variance(law, LEMMA_LR)), 20))
     z = np.sort((log_w - steps * mu) / (s * np.sqrt(steps)))
@@ -461,7 +461,7 @@ def _prop2_simulation(ctx):
     lr = sp.Rational(3, 2)
     mu = trapset.log_rate(law, lr, 30)
     runs, steps = (5000, 300) if ctx.quick else (50000, 2000)
-    log_w = multiplicative_log_abs_w(law, float(lr), runs, steps, ctx.seed)[0]
+    log_w = simulate(law, float(lr), runs, steps, ctx.seed).values[0]
     k = int(np.count_nonzero(log_w > np.log(1e-2)))
     ci = proportion_interval(k, runs, method="exact")
     clt = mpmath.ncdf((mpmath.log(mpmath.mpf("0.01")) - steps * mu) / mpmath.sqrt(steps))  # s² ≤ 1 here? reported only

@@ -1,0 +1,225 @@
+r"""Exact-in-law samplers of ln|w_t| for SGD on \hat L = x w²/2, at the speed of their random numbers.
+
+w_t = w_0 Π_s (1 - λx_s), so ln|w_t| = ln|w_0| + Σ_i n_i ln|1 - λx_i| where n_i counts the draws of
+atom i up to time t (Ziyin et al., Lemma 1's eq. (21)). Three routes, each exact in law:
+
+* ``count`` — finite noise: the counts themselves, Multinomial(t; p) (Binomial for two atoms),
+  drawn once per run and per recorded time: the cost does not grow with t.
+* ``bits`` — two equiprobable atoms: one random bit per step, 64 steps per 64-bit word, counted
+  with a population count.
+* ``float`` — any noise, step by step: factors 1 - λx multiplied in float64 over blocks of
+  ``RENORM`` steps and moved to log space after each block, so nothing overflows. Continuous
+  noise is drawn in single precision (24-bit resolution: a discretisation of the law below
+  1e-7, far below the Monte-Carlo error of any feasible ensemble) and turned into float64
+  factors; finite noise by comparing raw 64-bit integers with the cumulative probabilities.
+
+Runs are grouped in fixed blocks of ``BLOCK_RUNS``, block b drawing from the b-th child of the
+seed; ``chunk_steps`` only bounds memory, so results do not depend on it bit for bit.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from theory.errors import ParameterError
+from theory.noise import FiniteNoise, GaussianNoise, Noise, UniformNoise
+
+from .ensemble import blocks, check_count
+
+ROUTES = ("count", "bits", "float")
+#: steps multiplied in linear space before moving to log space (fixed: part of the stream's meaning)
+RENORM = 16
+DEFAULT_CHUNK_STEPS = 1024
+
+
+@dataclass(frozen=True)
+class LogAbsW:
+    """ln|w_t| (one row per recorded time, one column per run; -inf where w hit 0) and the route."""
+
+    times: tuple[int, ...]
+    values: np.ndarray
+    route: str
+
+
+#: beyond this many steps a per-run binomial beats counting bits (measured: benchmarks/)
+BITS_STEP_LIMIT = 2048
+
+
+def available_routes(noise: Noise, steps: int = 0) -> tuple[str, ...]:
+    """Routes that are exact in law for ``noise``, fastest first for ``steps`` steps."""
+    if isinstance(noise, FiniteNoise):
+        equiprobable_pair = len(noise.values) == 2 and noise.probs[0] == noise.probs[1]
+        if not equiprobable_pair:
+            return ("count", "float")
+        return ("bits", "count", "float") if steps <= BITS_STEP_LIMIT else ("count", "bits", "float")
+    return ("float",)
+
+
+def simulate(
+    noise: Noise,
+    lr,
+    runs: int,
+    steps: int,
+    seed: np.random.SeedSequence,
+    w0=1,
+    record: Sequence[int] = (),
+    route: str = "auto",
+    chunk_steps: int = DEFAULT_CHUNK_STEPS,
+    workers: int | None = None,
+) -> LogAbsW:
+    """ln|w_t| of ``runs`` independent runs at the times in ``record`` (default: t = steps).
+
+    Blocks of runs are spread over ``workers`` threads (default: one per core; NumPy releases
+    the GIL while it draws and computes); each block has its own seed, so the numbers do not
+    depend on the number of threads.
+    """
+    runs, steps = check_count("runs", runs), check_count("steps", steps, 0)
+    chunk_steps = check_count("chunk_steps", chunk_steps)
+    lr = float(lr)
+    if not (np.isfinite(lr) and lr > 0):
+        raise ParameterError("lr", f"learning rate must be positive, got {lr}")
+    w0 = float(w0)
+    if not (np.isfinite(w0) and w0 != 0):
+        raise ParameterError("w0", f"initial point must be a non-zero real, got {w0}")
+    times = tuple(sorted(set(record or (steps,))))
+    if times[0] < 0 or times[-1] > steps:
+        raise ParameterError("record", f"times must lie in [0, {steps}]")
+    routes = available_routes(noise, steps)
+    chosen = routes[0] if route == "auto" else route
+    if chosen not in routes:
+        raise ParameterError("route", f"{route!r} is not exact for this noise; choose from {', '.join(routes)}")
+    sampler = {"count": _counts, "bits": _bits, "float": _float_path}[chosen]
+    out = np.empty((len(times), runs))
+    start_log = np.log(abs(w0))
+
+    def run_block(block):
+        start, stop, rng = block
+        out[:, start:stop] = start_log + sampler(noise, lr, stop - start, times, rng, chunk_steps)
+
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        list(pool.map(run_block, blocks(runs, seed)))
+    return LogAbsW(times, out, chosen)
+
+
+def _log_factors(noise: FiniteNoise, lr: float) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(np.abs(1.0 - lr * np.array([float(v) for v in noise.values])))
+
+
+def _from_counts(counts: np.ndarray, log_factor: np.ndarray) -> np.ndarray:
+    """Σ_i n_i ln|c_i| with the convention 0·(-∞) = 0 (an atom never drawn cannot kill w)."""
+    finite = np.where(np.isfinite(log_factor), log_factor, 0.0)
+    total = counts @ finite
+    killed = (counts[:, ~np.isfinite(log_factor)] > 0).any(axis=1)
+    return np.where(killed, -np.inf, total)
+
+
+def _counts(noise: FiniteNoise, lr: float, width: int, times, rng, chunk_steps) -> np.ndarray:
+    log_factor = _log_factors(noise, lr)
+    probs = np.array([float(p) for p in noise.probs])
+    probs /= probs.sum()
+    counts = np.zeros((width, len(probs)), dtype=np.int64)
+    rows, done = [], 0
+    for target in times:
+        span = target - done
+        if span:
+            if len(probs) == 2:
+                first = rng.binomial(span, probs[0], size=width)
+                counts += np.stack([first, span - first], axis=1)
+            else:
+                counts += rng.multinomial(span, probs, size=width)
+        done = target
+        rows.append(_from_counts(counts, log_factor))
+    return np.array(rows)
+
+
+def _bits(noise: FiniteNoise, lr: float, width: int, times, rng, chunk_steps) -> np.ndarray:
+    """Two equiprobable atoms: bit = 1 draws atom 0. Words are drawn step-major, 64 steps each."""
+    log_factor = _log_factors(noise, lr)
+    ones = np.zeros(width, dtype=np.int64)
+    rows, done = [], 0
+    words_per_chunk = max(1, chunk_steps // 64)
+    carry, carry_bits = None, 0  # the unused high bits of the last word, and how many
+    for target in times:
+        need = target - done
+        while need:
+            if carry_bits == 0:
+                chunk = rng.bit_generator.random_raw((min(words_per_chunk, -(-need // 64)), width))
+                full = min(len(chunk), need // 64)
+                if full:
+                    ones += np.bitwise_count(chunk[:full]).sum(axis=0, dtype=np.int64)
+                    need -= 64 * full
+                if full < len(chunk):
+                    carry, carry_bits = chunk[full], 64
+                    chunk = None
+                continue
+            take = min(need, carry_bits)
+            mask = np.uint64((1 << take) - 1)
+            ones += np.bitwise_count(carry & mask).astype(np.int64)
+            carry >>= np.uint64(take)
+            carry_bits -= take
+            need -= take
+        done = target
+        counts = np.stack([ones, target - ones], axis=1)
+        rows.append(_from_counts(counts, log_factor))
+    return np.array(rows)
+
+
+def _float_path(noise: Noise, lr: float, width: int, times, rng, chunk_steps) -> np.ndarray:
+    draw = _factor_drawer(noise, lr)
+    log_w = np.zeros(width)
+    product = np.empty(width)
+    rows, done = [], 0
+    span_limit = max(RENORM, chunk_steps // RENORM * RENORM)
+    for target in times:
+        while done < target:
+            span = min(span_limit, target - done)
+            factors = draw(rng, (span, width))
+            for block in range(0, span, RENORM):
+                np.multiply.reduce(factors[block : block + RENORM], axis=0, dtype=np.float64, out=product)
+                np.abs(product, out=product)
+                with np.errstate(divide="ignore"):
+                    np.log(product, out=product)
+                log_w += product
+            done += span
+        rows.append(log_w.copy())
+    return np.array(rows)
+
+
+def _affine(draws: np.ndarray, scale: float, shift: float) -> np.ndarray:
+    """shift + scale·draws in float64 (the single-precision draws are exact float64 numbers, so a
+    factor is never rounded to an exact 0 that the continuous law does not have)."""
+    factors = np.multiply(draws, scale, dtype=np.float64)
+    factors += shift
+    return factors
+
+
+def _factor_drawer(noise: Noise, lr: float):
+    """(rng, shape) -> array of factors 1 - λx with x drawn from ``noise``."""
+    if isinstance(noise, FiniteNoise):
+        factors = 1.0 - lr * np.array([float(v) for v in noise.values])
+        cumulative = np.cumsum([sp.Rational(p) if p.is_Rational else p for p in noise.probs])[:-1]
+        thresholds = np.array([min(int(sp.floor(c * 2**64)), 2**64 - 1) for c in cumulative], dtype=np.uint64)
+
+        def finite(rng, shape):
+            raw = rng.bit_generator.random_raw(shape)
+            index = np.zeros(shape, dtype=np.intp)
+            for threshold in thresholds:
+                index += raw >= threshold
+            return factors[index]
+
+        return finite
+    if isinstance(noise, GaussianNoise):
+        scale, shift = -lr * float(noise.std), 1.0 - lr * float(noise.mean)
+        return lambda rng, shape: _affine(rng.standard_normal(shape, dtype=np.float32), scale, shift)
+    if isinstance(noise, UniformNoise):
+        low, high = float(noise.low), float(noise.high)
+        scale, shift = -lr * (high - low), 1.0 - lr * low
+        return lambda rng, shape: _affine(rng.random(shape, dtype=np.float32), scale, shift)
+    raise TypeError(noise)
