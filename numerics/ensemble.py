@@ -24,7 +24,7 @@ import sympy as sp
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise, GaussianNoise, Noise, UniformNoise
 
-BLOCK_RUNS = 1 << 14
+BLOCK_RUNS = 1 << 12
 #: largest number of random draws held in memory at once
 MAX_DRAWS_IN_MEMORY = 1 << 22
 

@@ -35,7 +35,7 @@ from .ensemble import blocks, check_count
 ROUTES = ("count", "bits", "float")
 #: steps multiplied in linear space before moving to log space (fixed: part of the stream's meaning)
 RENORM = 16
-DEFAULT_CHUNK_STEPS = 1024
+DEFAULT_CHUNK_STEPS = 32  # a (32 × 4096) float64 buffer stays in cache
 
 
 @dataclass(frozen=True)
@@ -172,17 +172,18 @@ def _bits(noise: FiniteNoise, lr: float, width: int, times, rng, chunk_steps) ->
 
 
 def _float_path(noise: Noise, lr: float, width: int, times, rng, chunk_steps) -> np.ndarray:
-    draw = _factor_drawer(noise, lr)
+    span_limit = max(RENORM, chunk_steps // RENORM * RENORM)
+    fill = _factor_filler(noise, lr, (span_limit, width))
+    factors = np.empty((span_limit, width))
     log_w = np.zeros(width)
     product = np.empty(width)
     rows, done = [], 0
-    span_limit = max(RENORM, chunk_steps // RENORM * RENORM)
     for target in times:
         while done < target:
             span = min(span_limit, target - done)
-            factors = draw(rng, (span, width))
+            fill(rng, factors[:span])
             for block in range(0, span, RENORM):
-                np.multiply.reduce(factors[block : block + RENORM], axis=0, dtype=np.float64, out=product)
+                np.multiply.reduce(factors[block : min(span, block + RENORM)], axis=0, out=product)
                 np.abs(product, out=product)
                 with np.errstate(divide="ignore"):
                     np.log(product, out=product)
@@ -192,34 +193,42 @@ def _float_path(noise: Noise, lr: float, width: int, times, rng, chunk_steps) ->
     return np.array(rows)
 
 
-def _affine(draws: np.ndarray, scale: float, shift: float) -> np.ndarray:
-    """shift + scale·draws in float64 (the single-precision draws are exact float64 numbers, so a
-    factor is never rounded to an exact 0 that the continuous law does not have)."""
-    factors = np.multiply(draws, scale, dtype=np.float64)
-    factors += shift
-    return factors
+def _factor_filler(noise: Noise, lr: float, shape):
+    """A function (rng, out) writing factors 1 - λx, x drawn from ``noise``, into ``out`` (float64).
 
-
-def _factor_drawer(noise: Noise, lr: float):
-    """(rng, shape) -> array of factors 1 - λx with x drawn from ``noise``."""
+    Continuous draws are single precision, turned into float64 factors: a factor is never
+    rounded to an exact 0 that the continuous law does not have.
+    """
     if isinstance(noise, FiniteNoise):
         factors = 1.0 - lr * np.array([float(v) for v in noise.values])
-        cumulative = np.cumsum([sp.Rational(p) if p.is_Rational else p for p in noise.probs])[:-1]
-        thresholds = np.array([min(int(sp.floor(c * 2**64)), 2**64 - 1) for c in cumulative], dtype=np.uint64)
+        cumulative = np.cumsum(noise.probs)[:-1]
+        thresholds = [np.uint64(min(int(sp.floor(c * 2**64)), 2**64 - 1)) for c in cumulative]
+        index = np.empty(shape, dtype=np.intp)
 
-        def finite(rng, shape):
-            raw = rng.bit_generator.random_raw(shape)
-            index = np.zeros(shape, dtype=np.intp)
+        def finite(rng, out):
+            raw = rng.bit_generator.random_raw(out.shape)
+            part = index[: len(out)]
+            part[...] = 0
             for threshold in thresholds:
-                index += raw >= threshold
-            return factors[index]
+                part += raw >= threshold
+            np.take(factors, part, out=out)
 
         return finite
+    draws = np.empty(shape, dtype=np.float32)
     if isinstance(noise, GaussianNoise):
         scale, shift = -lr * float(noise.std), 1.0 - lr * float(noise.mean)
-        return lambda rng, shape: _affine(rng.standard_normal(shape, dtype=np.float32), scale, shift)
-    if isinstance(noise, UniformNoise):
+        generate = lambda rng, buffer: rng.standard_normal(out=buffer, dtype=np.float32)  # noqa: E731
+    elif isinstance(noise, UniformNoise):
         low, high = float(noise.low), float(noise.high)
         scale, shift = -lr * (high - low), 1.0 - lr * low
-        return lambda rng, shape: _affine(rng.random(shape, dtype=np.float32), scale, shift)
-    raise TypeError(noise)
+        generate = lambda rng, buffer: rng.random(out=buffer, dtype=np.float32)  # noqa: E731
+    else:
+        raise TypeError(noise)
+
+    def continuous(rng, out):
+        buffer = draws[: len(out)]
+        generate(rng, buffer)
+        np.multiply(buffer, scale, out=out)
+        out += shift
+
+    return continuous

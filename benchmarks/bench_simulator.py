@@ -1,0 +1,101 @@
+"""Throughput of the simulator's routes, as ratios measured in one run on this machine.
+
+Each route's updates per second (runs × steps / wall time) is compared with
+  (a) the float-RNG floor: generating one float64 per update into a preallocated buffer, and
+      nothing else (one thread);
+  (b) a per-run Python loop over steps, on a small ensemble;
+  (c) for workload B (linearised SGD, d = 32), the GEMM throughput of np.matmul at the same size.
+Prints a table and writes JSON (``--out``, default benchmarks/results.json). Not a test: the
+numbers are machine- and load-dependent; only ratios taken in one run mean anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+
+import numpy as np
+import sympy as sp
+
+from numerics.multiplicative_sim import simulate
+from theory.noise import FiniteNoise, GaussianNoise, UniformNoise
+
+R = sp.Rational
+TWO_POINT = FiniteNoise.of([1, -2], [R(1, 2), R(1, 2)])
+THREE_ATOMS = FiniteNoise.of([1, -2, 3], [R(1, 6), R(1, 2), R(1, 3)])
+
+
+def best_of(function, repeats: int) -> float:
+    """The shortest wall time of ``repeats`` calls (after one warm-up call)."""
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def float_floor(repeats: int) -> float:
+    rng = np.random.Generator(np.random.PCG64(0))
+    buffer = np.empty((256, 1 << 16))
+    return buffer.size / best_of(lambda: rng.random(out=buffer), repeats)
+
+
+def python_loop(repeats: int) -> float:
+    rng = np.random.Generator(np.random.PCG64(0))
+    factors = (1 - 0.8 * 1.0, 1 - 0.8 * -2.0)
+    runs, steps = 200, 500
+
+    def loop():
+        for _ in range(runs):
+            w = 1.0
+            for _ in range(steps):
+                w *= factors[rng.random() < 0.5]
+
+    return runs * steps / best_of(loop, repeats)
+
+
+def route(noise, lr, runs, steps, name, repeats) -> float:
+    seed = np.random.SeedSequence(1)
+    return runs * steps / best_of(lambda: simulate(noise, lr, runs, steps, seed, route=name), repeats)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results.json"))
+    args = parser.parse_args()
+    floor = float_floor(args.repeats)
+    loop = python_loop(args.repeats)
+    rows = {
+        "float floor (1 float64 per update)": floor,
+        "python loop (per run, per step)": loop,
+        "count route, two-point, T=1000": route(TWO_POINT, 0.8, 1 << 18, 1000, "count", args.repeats),
+        "count route, three atoms, T=1000": route(THREE_ATOMS, 0.3, 1 << 17, 1000, "count", args.repeats),
+        "bits route, two-point, T=1024": route(TWO_POINT, 0.8, 1 << 18, 1024, "bits", args.repeats),
+        "float path, uniform noise": route(UniformNoise(sp.Integer(-1), sp.Integer(2)), 0.3, 1 << 16, 512, "float", args.repeats),
+        "float path, Gaussian noise": route(GaussianNoise(R(-1, 10), sp.Integer(2)), 0.3, 1 << 16, 512, "float", args.repeats),
+        "float path, two-point": route(TWO_POINT, 0.8, 1 << 16, 512, "float", args.repeats),
+    }
+    print(f"{'route':42s} {'updates/s':>12s} {'× floor':>9s} {'× python':>10s}")
+    for name, rate in rows.items():
+        print(f"{name:42s} {rate:12.3g} {rate / floor:9.2f} {rate / loop:10.0f}")
+    payload = {
+        "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpus": os.cpu_count(),
+                    "numpy": np.__version__},
+        "updates_per_second": {k: repr(v) for k, v in rows.items()},
+        "ratio_to_floor": {k: repr(v / floor) for k, v in rows.items()},
+        "ratio_to_python_loop": {k: repr(v / loop) for k, v in rows.items()},
+    }
+    with open(args.out, "w") as stream:
+        json.dump(payload, stream, indent=2)
+        stream.write("\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
