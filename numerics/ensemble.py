@@ -1,12 +1,9 @@
 """Vectorized ensembles of independent SGD runs, seeded by SeedSequence, with events, not NaN.
 
-Two engines:
-
-* ``multiplicative_log_abs_w`` — for \\hat L = x w²/2 the state is carried as ln|w| (a sum of
-  ln|1 - λx_i|), so nothing overflows and w = 0 is ln|w| = -inf exactly.
-* ``iterate`` — any vectorized step function on a (runs, d) state. A run whose state leaves a
-  bound or stops being finite is recorded as *escaped at step t* and frozen; it never feeds a
-  NaN into a mean.
+``iterate`` runs any vectorized step function on a (runs, d) state. A run whose state leaves a
+bound or stops being finite is recorded as *escaped at step t* and frozen; it never feeds a
+NaN into a mean. (For \\hat L = x w²/2, ``numerics.multiplicative_sim`` samples ln|w_t| exactly
+in law, far faster.)
 
 Runs are grouped into fixed blocks of ``BLOCK_RUNS``, block b drawing from the b-th child of
 the seed sequence; inside a block draws are taken step-major, so results do not depend on how
@@ -66,51 +63,6 @@ class NoiseSampler:
         if isinstance(noise, GaussianNoise):
             return rng.normal(float(noise.mean), float(noise.std), shape)
         return rng.uniform(float(noise.low), float(noise.high), shape)
-
-
-def multiplicative_log_abs_w(
-    noise: Noise,
-    lr,
-    runs: int,
-    steps: int,
-    seed: np.random.SeedSequence,
-    w0=1,
-    record: Sequence[int] = (),
-) -> np.ndarray:
-    """ln|w_t| of ``runs`` independent SGD runs on x w²/2 at the times in ``record`` (default: t = steps).
-
-    Returns an array (len(record), runs); -inf marks runs that hit w = 0 exactly.
-    """
-    runs, steps = check_count("runs", runs), check_count("steps", steps, 0)
-    lr = float(lr)
-    if not lr > 0:
-        raise ParameterError("lr", f"learning rate must be positive, got {lr}")
-    times = sorted(set(record or (steps,)))
-    if times[0] < 0 or times[-1] > steps:
-        raise ParameterError("record", f"times must lie in [0, {steps}]")
-    sampler = NoiseSampler(noise)
-    if isinstance(noise, FiniteNoise):
-        with np.errstate(divide="ignore"):
-            log_factor = np.log(np.abs(1.0 - lr * sampler.values))
-    out = np.empty((len(times), runs))
-    start_log = np.log(abs(float(w0)))
-    for start, stop, rng in blocks(runs, seed):
-        width = stop - start
-        log_w = np.full(width, start_log)
-        done = 0
-        for slot, target in enumerate(times):
-            while done < target:
-                span = min(target - done, max(1, MAX_DRAWS_IN_MEMORY // width))
-                if isinstance(noise, FiniteNoise):
-                    terms = log_factor[sampler.indices(rng, (span, width))]
-                else:
-                    with np.errstate(divide="ignore"):
-                        terms = np.log(np.abs(1.0 - lr * sampler.draw(rng, (span, width))))
-                for row in terms:  # step by step, so the rounding does not depend on the span
-                    log_w += row
-                done += span
-            out[slot, start:stop] = log_w
-    return out
 
 
 @dataclass(frozen=True)
