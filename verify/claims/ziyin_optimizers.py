@@ -145,8 +145,8 @@ def _prop5_corrected_bounds(ctx):
     limit = sp.limit(facts["path"].subs(beta2, sp.Rational(999, 1000)), t, sp.oo)
     return Finding(
         Verdict.PROVED if bound_ok and path_ok and _zero(limit - (1 - a) ** 2) else Verdict.REFUTED,
-        f"sup|ĝ| = 1 - a; v_t ≤ (1 - β2^t)(1 - a)² with equality on the path w_s = 1, x_s = a - 1, whose limit is "
-        f"(1 - a)²: hence c = lim v̂_t ≤ (1 - a)² and λ' = λ/√c ≥ λ/(1 - a)",
+        "sup|ĝ| = 1 - a; v_t ≤ (1 - β2^t)(1 - a)² with equality on the path w_s = 1, x_s = a - 1, whose limit is "
+        "(1 - a)²: hence c = lim v̂_t ≤ (1 - a)² and λ' = λ/√c ≥ λ/(1 - a)",
         "exact (SymPy: rsolve of (95)/(86), limit)",
         {"gradient_bound": str(facts["gradient_bound"]), "v_on_extremal_path": str(sp.factor(facts["path"])),
          "sup_v": str(sp.factor(limit))},
