@@ -335,6 +335,32 @@ def _prop1_printed_2021(ctx):
     )
 
 
+@high_precision("λ = 1: exact law of the draws gives P(w_t ≠ 0) = 2^-t and the moments, a = -1, -7/2")
+def _prop1_exact(ctx):
+    """Enumerating the 2^t draw sequences (t ≤ 12) reproduces the closed forms exactly."""
+    moments = ziyin.unit_rate_moments()
+    rows, ok = {}, True
+    for a_value in (sp.Integer(-1), sp.Rational(-7, 2)):
+        law = ziyin.noise(a_value)
+        factors = [multiplicative.update_factor(v, 1) for v in law.values]
+        for steps in (1, 5, 12):
+            sequences = [sp.Mul(*(factors[i] for i in seq)) for seq in np.ndindex(*(2,) * steps)]
+            weight = HALF**steps
+            nonzero = sum(weight for f in sequences if f != 0)
+            mean = sum(weight * f for f in sequences)
+            second = sum(weight * f**2 for f in sequences)
+            expected = {k: v.subs({a: a_value, t: steps, w0: 1}) for k, v in
+                        (("nonzero", moments.prob_nonzero), ("mean", moments.mean), ("second", moments.second_moment))}
+            ok &= nonzero == expected["nonzero"] and mean == expected["mean"] and second == expected["second"]
+            rows[f"a={a_value}, t={steps}"] = {"P(w_t != 0)": str(nonzero), "E[w_t]": str(mean), "E[w_t^2]": str(second)}
+    return Finding(
+        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        "exhaustive enumeration of every draw sequence agrees exactly with the derived P(w_t ≠ 0), E[w_t], E[w_t²]",
+        "exact rational arithmetic",
+        rows,
+    )
+
+
 @simulation("λ = 1, a = -1: the fraction of runs with w_t ≠ 0 is 2^-t", version="ziyin2022")
 def _prop1_simulation(ctx):
     runs = 20000 if ctx.quick else 200000
@@ -373,6 +399,29 @@ def _lem1_printed(ctx):
         f"{decimal(means['t=1000000'], 6)} at t = 10^6 — no normal limit; eq. (23) of the proof has tμ",
         "exact mean",
         {"a": "-1", "lambda": "4/5", "mu": mu, "mean_of_printed_statistic": means},
+    )
+
+
+@simulation("the printed statistic (ln|w_t/w0| - μ)/√t drifts away from 0 in simulation")
+def _lem1_printed_simulation(ctx):
+    law = ziyin.noise(LEMMA_A)
+    runs, times = (20000, (100, 400)) if ctx.quick else (200000, (100, 400, 1600))
+    log_w = simulate(law, float(LEMMA_LR), runs, times[-1], ctx.seed, record=times).values
+    mu = float(evaluate(multiplicative.log_rate(law, LEMMA_LR), 20))
+    level = 1 - (1 - LEVEL) / len(times)
+    rows, excludes, follows = [], 0, 0
+    for steps, row in zip(times, log_w):
+        ci = mean_interval((row - mu) / np.sqrt(steps), level)
+        predicted = (steps - 1) * mu / np.sqrt(steps)
+        excludes += 0.0 not in ci
+        follows += predicted in ci
+        rows.append({"t": steps, "mean_ci": ci.describe(), "predicted_mean": repr(predicted)})
+    return Finding(
+        Verdict.REFUTED if excludes == len(times) else Verdict.INCONCLUSIVE,
+        f"a = -1, λ = 4/5, {runs} runs: the sample mean of the printed statistic excludes 0 at all {len(times)} times "
+        f"and its interval contains (t - 1)μ/√t at {follows} of them, so it has no N(0, s²) limit",
+        f"Student-t interval at joint level {LEVEL}",
+        {"points": rows},
     )
 
 
@@ -482,7 +531,7 @@ CLAIMS = (
         statement=r"\lambda = 1,\ x \in \{1, a-1\}:\ w_t \to 0 \text{ a.s., while } \mathbb{E}[w_t] = (1-\tfrac a2)^t w_0"
         r" \text{ and } \mathbb{E}[w_t^2] = 2^{-t}(2-a)^{2t} w_0^2 = w_0^2 e^{2t\ln\frac{2-a}{2}}",
         summary="at λ = 1 SGD reaches the local maximum a.s. although E[w_t], E[w_t²] grow exponentially",
-        checks=(_prop1_symbolic_2022, _prop1_printed_2021, _prop1_simulation),
+        checks=(_prop1_symbolic_2022, _prop1_printed_2021, _prop1_exact, _prop1_simulation),
     ),
     Claim(
         id="ziyin.lem1",
@@ -491,7 +540,7 @@ CLAIMS = (
         statement=r"\frac{1}{\sqrt t}\left(\ln|w_t/w_0| - \mu\right) \to_d \mathcal N(0, s^2),\ "
         r"\mu = \mathbb E \ln|1-\lambda x|,\ s^2 = \mathrm{Var} \ln|1-\lambda x|",
         summary="CLT for ln|w_t| (as printed, the centring lacks the factor t)",
-        checks=(_lem1_printed,),
+        checks=(_lem1_printed, _lem1_printed_simulation),
     ),
     Claim(
         id="ziyin.lem1-corrected",
