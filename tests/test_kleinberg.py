@@ -1,0 +1,247 @@
+"""Kleinberg, Li & Yuan: the derived constants, the numerics, the verdicts (quick mode), the CLI."""
+
+import json
+import subprocess
+import sys
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from numerics import kleinberg as numerics
+from theory import kleinberg
+from theory.errors import ParameterError
+from theory.kleinberg import D, L, b, b2, c, c2, eta, lam, lam2, m0, r, t, x, y
+from theory.noise import UniformNoise
+from verify.claim import Verdict
+from verify.claims import kleinberg as claims
+from verify.registry import select
+from verify.report import result_record
+
+q = sp.Symbol("q", positive=True)
+
+
+def _same(a, b_):
+    return sp.simplify(sp.expand_log(a - b_, force=True)) == 0
+
+
+# --- derivations -----------------------------------------------------------------------------------
+
+
+def test_step_one_gives_lambda_and_b():
+    derived = kleinberg.contraction()
+    assert sp.expand(derived.lam - (2 * eta * c - eta**2 * L**2)) == 0
+    assert sp.expand(derived.b - eta**2 * r**2 * (1 + eta * L) ** 2) == 0
+    assert sp.expand(derived.bound - ((1 - derived.lam) * D + derived.b)) == 0
+
+
+def test_quadratic_attains_the_contraction():
+    exact = kleinberg.quadratic_one_step()
+    assert sp.expand(exact - (1 - eta * L) ** 2 * (y**2 + eta**2 * r**2)) == 0
+    assert sp.expand(exact.coeff(y, 2) - (1 - kleinberg.contraction().lam).subs(c, L)) == 0
+
+
+def test_step_two_pieces():
+    assert kleinberg.supermartingale_drift() == 0
+    assert sp.simplify(kleinberg.expected_distance() - ((1 - lam) ** t * (m0 - b / lam) + b / lam)) == 0
+    assert _same(kleinberg.burn_in_time(), sp.log(lam * m0 / b) / lam)
+    assert kleinberg.markov_radius(2 * b / lam, sp.Rational(1, 10)) == 20 * b / lam
+    assert kleinberg.success_probability() == sp.Rational(1, 2)
+    assert kleinberg.step_size_bounds() == (1 / (2 * L), c / L**2, 1 / (2 * c))
+
+
+def test_step_three_pieces():
+    assert sp.simplify(kleinberg.geometric_factor() - 1 / (lam * (2 - lam))) == 0
+    total = sp.Add(*kleinberg.martingale_difference_terms(True).values())
+    assert kleinberg.in_step_units(total) == (q**2 + 4 * q + 1, 4 * q**2 + 6 * q + 2)
+    without = sp.Add(*kleinberg.martingale_difference_terms(False).values())
+    assert kleinberg.in_step_units(without) == (5 * q**2 + 6 * q + 1, 4 * q**2 + 6 * q + 2)
+    with pytest.raises(AssertionError):
+        kleinberg.in_step_units(eta * r**2)
+
+
+def test_corollary_two_and_theorem_three():
+    assert _same(kleinberg.restart_time(), sp.log(20 * b * lam2 / (lam * b2)) / lam2)
+    U2, G2 = sp.symbols("U2 G2", positive=True)
+    assert kleinberg.escape_threshold() == 2 * c2 * U2 / G2
+    change = kleinberg.gd_distance_change(2)
+    u1, u2, g1, g2 = sp.symbols("u1 u2 g1 g2", real=True)
+    assert sp.expand(change - (-2 * eta * (u1 * g1 + u2 * g2) + eta**2 * (g1**2 + g2**2))) == 0
+
+
+def test_convolution_of_the_spiky_loss():
+    s, k_ = sp.Rational(4, 5), 10
+    g = kleinberg.convolved(kleinberg.spiky_loss(8, k_, 0), kleinberg.perturbation(s))
+    assert sp.simplify(sp.diff(g, y) - (y + sp.Rational(8, 10) * sp.sin(8) / 8 * sp.sin(10 * y))) == 0
+    assert kleinberg.characteristic(kleinberg.perturbation(s, two_point=True), k_) == sp.cos(8)
+    quadratic = kleinberg.convolved(kleinberg.spiky_loss(8, 10, sp.pi / 2), kleinberg.perturbation(sp.pi / 10))
+    assert kleinberg.one_point_ratio(quadratic) == 1
+    assert kleinberg.fig3_loss(3, 40, 3).subs(x, 0) == 0
+
+
+def test_bad_perturbation_is_refused():
+    with pytest.raises(ParameterError):
+        kleinberg.perturbation(-1)
+    with pytest.raises(ParameterError):
+        kleinberg.perturbation(0, two_point=True)
+
+
+# --- numerics ---------------------------------------------------------------------------------------
+
+
+def test_quadrature_matches_the_closed_form_and_estimates_c():
+    loss, law = kleinberg.spiky_loss(8, 10, 0), kleinberg.perturbation(sp.Rational(4, 5))
+    gradient = numerics.convolved_gradient(loss, law)
+    closed = sp.lambdify(y, sp.diff(kleinberg.convolved(loss, law), y), "numpy")
+    points = np.linspace(-5, 5, 101)
+    assert np.max(np.abs(gradient(points) - closed(points))) < 1e-13
+    estimate = numerics.one_point_constant(gradient, 20.0, 4001)
+    exact = 1 + 8 * mpmath.sin(8) / 8 * numerics.sinc_infimum(None, 30)
+    assert abs(estimate.c - float(exact)) < 1e-9
+    assert abs(numerics.smoothness_constant(numerics.derivative(loss, 2), 2.0, 20001) - 9) < 1e-9
+    curvature = numerics.convolved_gradient(loss, law, order=2)
+    assert abs(numerics.smoothness_constant(curvature, 2.0, 2001) - (1 + 8 * np.sin(8) / 8)) < 1e-9
+    assert len(numerics.local_minima(numerics.derivative(loss), 10.0)) == 3
+    assert len(numerics.local_minima(gradient, 10.0)) == 1
+
+
+def test_sinc_infimum_and_high_precision_gradient():
+    with mpmath.workdps(40):
+        value = numerics.sinc_infimum(None, 30)
+        assert abs(value - mpmath.mpf("-0.21723362821122165740827932556247")) < mpmath.mpf(10) ** -29
+        assert numerics.sinc_infimum(2, 30) == mpmath.sin(2) / 2
+    loss, law = kleinberg.spiky_loss(8, 10, sp.pi / 2), kleinberg.perturbation(sp.pi / 10)
+    with mpmath.workdps(40):
+        assert abs(numerics.mp_convolved_gradient(loss, law, mpmath.mpf(3) / 10, 30) - mpmath.mpf(3) / 10) < 1e-28
+
+
+def test_ensembles_refuse_bad_input_and_are_reproducible():
+    loss = kleinberg.spiky_loss(8, 10, 0)
+    omega = UniformNoise(sp.Integer(-100), sp.Integer(100))
+    with pytest.raises(ParameterError):
+        numerics.theorem1_runs(loss, 0, omega, 1.0, 5, 5, 10, np.random.SeedSequence(0))
+    with pytest.raises(ParameterError):
+        numerics.theorem1_runs(loss, 0.01, omega, 1.0, 0, 5, 10, np.random.SeedSequence(0))
+    with pytest.raises(ParameterError):
+        numerics.from_points([])
+    with pytest.raises(ParameterError):
+        numerics.from_points([0.1, 0.2])(None, 3)
+    first = numerics.theorem1_runs(loss, 0.008, omega, 40.0, 20, 10, 50, np.random.SeedSequence(7))
+    second = numerics.theorem1_runs(loss, 0.008, omega, 40.0, 20, 10, 50, np.random.SeedSequence(7))
+    assert np.array_equal(first.at_burn_in, second.at_burn_in) and np.all(first.window_max >= first.at_burn_in)
+
+
+# --- verdicts ---------------------------------------------------------------------------------------
+
+EXPECTED = {
+    "kleinberg.thm1": Verdict.REFUTED,
+    "kleinberg.thm1-corrected": Verdict.PROVED,
+    "kleinberg.cor2": Verdict.REFUTED,
+    "kleinberg.cor2-corrected": Verdict.PROVED,
+    "kleinberg.thm3": Verdict.PROVED,
+    "kleinberg.fig3": Verdict.CONFIRMED,
+}
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {claim.id: claim.run(quick=True, seed=0, dps=30) for claim in select(["kleinberg"])}
+
+
+def _evidence(results, claim_id, title_start):
+    (evidence,) = [e for e in results[claim_id].evidence if e.title.startswith(title_start)]
+    return evidence
+
+
+@pytest.mark.parametrize("claim_id", EXPECTED)
+def test_verdicts(results, claim_id):
+    assert results[claim_id].verdict is EXPECTED[claim_id]
+    record = result_record(results[claim_id], 30)
+    assert "nan" not in json.dumps(record).lower().replace("nanoseconds", "")
+
+
+def test_theorem_one_statement_holds_but_proof_has_two_slips(results):
+    for title in ("Step 1:", "Step 2:"):
+        assert _evidence(results, "kleinberg.thm1", title).verdict is Verdict.PROVED
+    geometric = _evidence(results, "kleinberg.thm1", "Step 3 as printed: 1/(1-(1-λ)²)")
+    assert geometric.verdict is Verdict.REFUTED
+    assert geometric.finding.data["counterexample"] == {"lambda": "1/2", "true": "4/3", "printed": "2"}
+    chain = _evidence(results, "kleinberg.thm1", "Step 3 as printed: the last line")
+    assert chain.verdict is Verdict.REFUTED and chain.finding.data["counterexample"]["delta_coefficient"] == "361/50"
+    simulation = _evidence(results, "kleinberg.thm1", "P(").finding.data["instances"]
+    assert all(row["theorem_event"] == row["runs"] for row in simulation.values())
+    constants = _evidence(results, "kleinberg.thm1", "Assumption 1").finding.data
+    assert all(row["local_minima_f"] > 1 and row["local_minima_g"] == 1 for row in constants.values())
+
+
+def test_corollary_two_counterexample_data(results):
+    evidence = _evidence(results, "kleinberg.cor2", "counterexample")
+    data = evidence.finding.data
+    assert evidence.verdict is Verdict.REFUTED and data["T2"] == 1 and data["T1"] == 47  # ⌈log(λ‖y0‖²/b)/λ⌉, x0 = 3
+    assert data["conditions_stage1"] and data["conditions_stage2"] and data["c_prime"] > data["c"]
+    assert data["printed_T2_bound"] < 0 and all(k / data["runs"] < 0.2 for k in data["hits"].values())
+    assert _evidence(results, "kleinberg.cor2", "D' as printed").verdict is Verdict.INCONCLUSIVE
+    corrected = _evidence(results, "kleinberg.cor2-corrected", "with the derived T2").finding.data
+    assert all(k == corrected["runs"] for k in corrected["hits"].values())
+    assert corrected["T2"] == int(mpmath.ceil(corrected["derived_T2_bound"]))
+
+
+def test_corollary_two_counterexample_is_reproducible(results):
+    again = claims.CLAIMS[2].run(quick=True, seed=0, dps=30)
+    first = _evidence(results, "kleinberg.cor2", "counterexample").finding.data["hits"]
+    assert _evidence({"kleinberg.cor2": again}, "kleinberg.cor2", "counterexample").finding.data["hits"] == first
+
+
+def test_fig3_shape(results):
+    data = _evidence(results, "kleinberg.fig3", "Rows 2-3").finding.data
+    assert data["escaped"] == 0 and [stage["runs"] for stage in data["stages"]][0] == data["runs"]
+    landscape = _evidence(results, "kleinberg.fig3", "Row 1").finding.data["local_minima"]
+    assert landscape["g, s=1/4"] == 1 and landscape["f"] > landscape["g, s=1/4"]
+
+
+# --- command line -----------------------------------------------------------------------------------
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "verify", *args], capture_output=True, text=True, timeout=600)
+
+
+def test_derive_thm1_against_an_independent_computation():
+    completed = run("derive", "kleinberg.thm1", "--L", "9", "--c", "1", "--r", "10*pi", "--eta", "1/100",
+                    "--dist0", "40", "--dps", "40", "--json")
+    assert completed.returncode == 0, completed.stderr
+    payload = json.loads(completed.stdout)
+    assert payload["claim"] == "kleinberg.thm1" and payload["dps"] == 40
+    with mpmath.workdps(60):
+        step, radius, smooth = mpmath.mpf(1) / 100, 10 * mpmath.pi, mpmath.mpf(9)
+        lam_ = 2 * step - step**2 * smooth**2
+        b_ = step**2 * radius**2 * (1 + step * smooth) ** 2
+        burn = mpmath.log(lam_ * 1600 / b_) / lam_
+        expected = {"lambda": lam_, "b": b_, "T1": burn, "radius_sq": 20 * b_ / lam_}
+        for name, value in expected.items():
+            assert payload["values"][name] == mpmath.nstr(value, 40, strip_zeros=False), name
+    assert payload["values"]["T1_steps"] == "428" and payload["values"]["conditions_hold"] is True
+    loose = json.loads(run("derive", "kleinberg.thm1", "--L", "2", "--c", "1", "--r", "1", "--eta", "0.3",
+                           "--dist0", "1", "--json").stdout)
+    assert loose["values"]["conditions_hold"] is False
+
+
+@pytest.mark.parametrize(
+    "args, parameter",
+    [
+        (("--L", "9", "--c", "-1", "--r", "1", "--eta", "1/100", "--dist0", "1"), "c"),
+        (("--L", "nine", "--c", "1", "--r", "1", "--eta", "1/100", "--dist0", "1"), "L"),
+        (("--L", "9", "--c", "1", "--r", "1", "--eta", "1/10", "--dist0", "1"), "eta"),
+        (("--L", "9", "--c", "1", "--r", "0", "--eta", "1/100", "--dist0", "1"), "r"),
+        (("--L", "9", "--c", "1", "--r", "1", "--eta", "1/100", "--dist0", "0"), "dist0"),
+        (("--L", "9", "--c", "1", "--r", "1", "--eta", "1/100", "--dist0", "1", "--dps", "5"), "dps"),
+        (("--L", "9", "--c", "1", "--r", "1", "--eta", "1/100"), "dist0"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_two(args, parameter):
+    completed = run("derive", "kleinberg.thm1", *args)
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and parameter in lines[0] and "Traceback" not in completed.stderr
+    assert completed.stdout == ""
