@@ -1,0 +1,289 @@
+r"""Linearised SGD near a global minimum (Wu, Ma & E, eq. (7)), numerically; and SGD on the §2 toy.
+
+* ``second_moment_operator``: the d²×d² matrix of T(P) = E[(I-ηM) P (I-ηM)] by enumerating every
+  batch (uniform subsets, or the n^B ordered draws with replacement); ``spectral_radius`` decides
+  stability of E‖x_t‖² (Def. 2) exactly up to rounding, ``mean_sq_norm_exact`` gives tr T^t(x0 x0ᵀ).
+* ``simulate_linear``: R independent runs of x ← (I - ηM_t) x, vectorized over runs as batched
+  matrix products, seeded by SeedSequence in the fixed blocks of ``numerics.ensemble``; a run
+  whose state leaves [-bound, bound] or stops being finite is an event (``escaped_at``) and is
+  frozen, never a NaN in a mean.
+* ``stability_diagram``: the sharpness–non-uniformity diagram (Fig. 3) on a grid: the rectangle
+  (9) and the exact 1-D stable set of ``theory.wu``.
+* ``toy_runs``: SGD and GD on f = (f_1 + f_2)/2 of §2, the gradient lambdified from ``theory.wu``.
+
+The update x ← x - (η/B) Σ_{j∈S} H_j x is the gradient step of the quadratic batch loss
+x·(M x)/2; ``theory.wu`` derives its moments from the same definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from theory import wu
+from theory.errors import ParameterError
+from theory.noise import FiniteNoise
+
+from .ensemble import NoiseSampler, blocks, check_count, iterate, lambdify_gradient
+
+#: relative tolerance for symmetry and positive semidefiniteness of float Hessians
+FLOAT_TOLERANCE = 1e-12
+
+
+def check_hessians(hessians) -> np.ndarray:
+    """An (n, d, d) float array of finite, symmetric, positive semidefinite matrices (within
+    ``FLOAT_TOLERANCE`` relative to the largest entry), returned exactly symmetrised."""
+    array = np.asarray(hessians)
+    if array.dtype.kind not in "iuf":
+        raise ParameterError("hessians", f"expected real numbers, got dtype {array.dtype}")
+    array = array.astype(float)
+    if array.ndim != 3 or array.shape[1] != array.shape[2] or 0 in array.shape:
+        raise ParameterError("hessians", f"expected an (n, d, d) array with n, d ≥ 1, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ParameterError("hessians", "entries must be finite")
+    scale = max(1.0, float(np.max(np.abs(array))))
+    if np.max(np.abs(array - array.transpose(0, 2, 1))) > FLOAT_TOLERANCE * scale:
+        raise ParameterError("hessians", "every Hessian must be symmetric")
+    symmetric = (array + array.transpose(0, 2, 1)) / 2
+    lowest = float(np.min(np.linalg.eigvalsh(symmetric)))
+    if lowest < -FLOAT_TOLERANCE * scale:
+        raise ParameterError("hessians", f"every Hessian must be positive semidefinite (eigenvalue {lowest:.3g})")
+    return symmetric
+
+
+def check_lr(lr) -> float:
+    value = float(lr)
+    if not (np.isfinite(value) and value > 0):
+        raise ParameterError("lr", f"learning rate must be positive and finite, got {lr}")
+    return value
+
+
+def batch_update_matrices(hessians, lr, batch: int, replace: bool) -> np.ndarray:
+    """I - η M_S for every equally likely batch S of ``theory.wu.batches``: shape (m, d, d)."""
+    array, lr = check_hessians(hessians), check_lr(lr)
+    indices = np.array(wu.batches(len(array), batch, replace), dtype=int)
+    means = array[indices].mean(axis=1)
+    return np.eye(array.shape[1])[None] - lr * means
+
+
+def second_moment_operator(hessians, lr, batch: int, replace: bool = False) -> np.ndarray:
+    """E[A⊗A] over every batch, A = I - ηM_S: vec(T(P)) = E[A⊗A] vec(P) (row-major vec)."""
+    steps = batch_update_matrices(hessians, lr, batch, replace)
+    size = steps.shape[1]
+    return np.einsum("mij,mkl->ikjl", steps, steps).reshape(size * size, size * size) / len(steps)
+
+
+def condition_8_matrix(hessians, lr, batch: int, replace: bool = False) -> np.ndarray:
+    """E[A²] over every batch: the matrix of (8)."""
+    steps = batch_update_matrices(hessians, lr, batch, replace)
+    return np.einsum("mij,mjk->ik", steps, steps) / len(steps)
+
+
+def spectral_radius(operator: np.ndarray) -> float:
+    """ρ of a symmetric matrix (E[A⊗A] is symmetric since each A is)."""
+    return float(np.max(np.abs(np.linalg.eigvalsh(operator))))
+
+
+def mean_sq_norm_exact(operator: np.ndarray, x0, steps: int) -> np.ndarray:
+    """E‖x_t‖² = tr T^t(x0 x0ᵀ) for t = 0…steps."""
+    x0 = np.asarray(x0, dtype=float)
+    moment = np.outer(x0, x0).ravel()
+    size = len(x0)
+    out = np.empty(steps + 1)
+    for t in range(steps + 1):
+        out[t] = np.trace(moment.reshape(size, size))
+        moment = operator @ moment
+    return out
+
+
+class _BatchSampler:
+    """Draws I - ηM for a block of runs: by index into the precomputed matrices when there are at
+    most ``theory.wu.MAX_BATCHES`` batches, else by sampling indices and averaging on the fly."""
+
+    def __init__(self, hessians: np.ndarray, lr: float, batch: int, replace: bool):
+        self.hessians, self.lr, self.batch, self.replace = hessians, lr, batch, replace
+        n_value = len(hessians)
+        wu.check_batch(n_value, batch, replace)
+        count = n_value**batch if replace else int(sp.binomial(n_value, batch))
+        self.matrices = batch_update_matrices(hessians, lr, batch, replace) if count <= wu.MAX_BATCHES else None
+
+    def draw(self, rng: np.random.Generator, width: int) -> np.ndarray:
+        if self.matrices is not None:
+            return self.matrices[rng.integers(0, len(self.matrices), width)]
+        n_value = len(self.hessians)
+        if self.replace:
+            indices = rng.integers(0, n_value, (width, self.batch))
+        else:
+            indices = np.argpartition(rng.random((width, n_value)), self.batch - 1, axis=1)[:, : self.batch]
+        identity = np.eye(self.hessians.shape[1])[None]
+        return identity - self.lr * self.hessians[indices].mean(axis=1)
+
+
+@dataclass(frozen=True)
+class LinearRuns:
+    """Result of ``simulate_linear``.
+
+    state: (R, d) final states (escaped runs frozen at their last in-bound state);
+    escaped_at: (R,) first step whose state left [-bound, bound] or was not finite, -1 if never;
+    mean_sq_norm: (steps+1,) mean of ‖x_t‖² over the runs not escaped by step t (inf if none);
+    alive: (steps+1,) number of runs not escaped by step t;
+    snapshots: step -> (R, d) states at the requested steps.
+    """
+
+    state: np.ndarray
+    escaped_at: np.ndarray
+    mean_sq_norm: np.ndarray
+    alive: np.ndarray
+    snapshots: dict[int, np.ndarray]
+
+
+def simulate_linear(
+    hessians,
+    lr,
+    batch: int,
+    replace: bool,
+    runs: int,
+    steps: int,
+    seed: np.random.SeedSequence,
+    x0,
+    bound: float = 1e12,
+    record: Sequence[int] = (),
+) -> LinearRuns:
+    """R runs of linearised SGD (7), x_{t+1} = (I - (η/B) Σ_{j∈S_t} H_j) x_t, from the same x0.
+
+    hessians: (n, d, d) symmetric PSD; batch B drawn uniformly without replacement (the paper)
+    or as B independent uniform draws (``replace``). Per step and block: one draw of a batch
+    index per run (or of its B members), then a batched product (R, d, d) @ (R, d).
+    """
+    array, lr = check_hessians(hessians), check_lr(lr)
+    runs, steps = check_count("runs", runs), check_count("steps", steps, 0)
+    start = np.asarray(x0, dtype=float).reshape(-1)
+    if start.shape != (array.shape[1],) or not np.all(np.isfinite(start)):
+        raise ParameterError("x0", f"expected {array.shape[1]} finite coordinates, got {np.shape(x0)}")
+    times = sorted(set(record))
+    if times and (times[0] < 0 or times[-1] > steps):
+        raise ParameterError("record", f"steps must lie in [0, {steps}]")
+    sampler = _BatchSampler(array, lr, batch, replace)
+    sums, alive = np.zeros(steps + 1), np.zeros(steps + 1, dtype=int)
+    finals, escapes, snapshots = [], [], {t: [] for t in times}
+    for first, stop, rng in blocks(runs, seed):
+        width = stop - first
+        state = np.tile(start, (width, 1))
+        escaped_at = np.full(width, -1)
+        for t in range(steps + 1):
+            if t > 0:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    proposal = np.einsum("rij,rj->ri", sampler.draw(rng, width), state)
+                    bad = ~np.all(np.isfinite(proposal) & (np.abs(proposal) <= bound), axis=1)
+                escaped_at[bad & (escaped_at < 0)] = t
+                state = np.where((escaped_at >= 0)[:, None], state, proposal)
+            live = escaped_at < 0
+            sums[t] += float(np.sum(state[live] ** 2))
+            alive[t] += int(np.count_nonzero(live))
+            if t in snapshots:
+                snapshots[t].append(state.copy())
+        finals.append(state)
+        escapes.append(escaped_at)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = np.where(alive > 0, sums / np.maximum(alive, 1), np.inf)
+    return LinearRuns(
+        np.concatenate(finals), np.concatenate(escapes), means, alive, {t: np.concatenate(v) for t, v in snapshots.items()}
+    )
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Fig. 3 on a grid: sharpness[i], nonuniformity[j]; masks [i, j]; the exact 1-D boundary
+    s_max(a) = √((1 - (1-ηa)²)/(η² c_B)) on the sharpness grid (0 outside [0, 2/η])."""
+
+    sharpness: np.ndarray
+    nonuniformity: np.ndarray
+    rectangle: np.ndarray
+    stable_one_dimension: np.ndarray
+    boundary: np.ndarray
+
+
+def stability_diagram(lr, batch: int, n_value: int, replace: bool, sharpness, nonuniformity) -> Diagram:
+    """Where (a, s) satisfies (9) and where the exact 1-D condition (1-ηa)² + η² c_B s² ≤ 1 holds."""
+    lr = check_lr(lr)
+    factor = float(wu.batch_factor(n_value, batch, replace))
+    box = wu.rectangle()
+    a_grid = np.asarray(sharpness, dtype=float)
+    s_grid = np.asarray(nonuniformity, dtype=float)
+    a_max = float(box.sharpness_max.subs(wu.eta, lr))
+    s_max = np.inf if factor == 0 else float(box.nonuniformity_max.subs({wu.eta: lr, wu.c: factor}))
+    a_mesh, s_mesh = np.meshgrid(a_grid, s_grid, indexing="ij")
+    rectangle = (a_mesh >= 0) & (a_mesh <= a_max) & (s_mesh >= 0) & (s_mesh <= s_max)
+    stable = (a_mesh >= 0) & (s_mesh >= 0) & ((1 - lr * a_mesh) ** 2 + lr**2 * factor * s_mesh**2 <= 1)
+    room = np.clip(1 - (1 - lr * a_grid) ** 2, 0, None)
+    with np.errstate(divide="ignore"):
+        boundary = np.where(room > 0, np.sqrt(room / (lr**2 * factor)) if factor > 0 else np.inf, 0.0)
+    return Diagram(a_grid, s_grid, rectangle, stable, boundary)
+
+
+@dataclass(frozen=True)
+class ToyRuns:
+    """x_T of each run, and the first step with |x_t - x_0| > 1/2 (-1: never): the escape from the
+    starting minimum's neighbourhood (the two minima are 1 apart)."""
+
+    x: np.ndarray
+    left_at: np.ndarray
+    diverged_at: np.ndarray
+
+
+def toy_runs(lr, runs: int, steps: int, seed: np.random.SeedSequence, x0, stochastic: bool = True) -> ToyRuns:
+    """SGD (one of f_1, f_2 drawn with probability 1/2 each step) or GD (their mean) on the §2 toy."""
+    lr = check_lr(lr)
+    start = float(x0)
+    grad = lambdify_gradient(wu.toy_component(), (wu.x,), (wu.c,))
+    half = sp.Rational(1, 2)
+    sampler = NoiseSampler(FiniteNoise(wu.TOY_COEFFICIENTS, (half, half)))
+    coefficients = np.array([float(k) for k in wu.TOY_COEFFICIENTS])
+
+    def step(state, rng, t):
+        x_now = state[:, :1]
+        if stochastic:
+            gradient = grad(x_now, sampler.draw(rng, len(state)))
+        else:
+            gradient = np.mean([grad(x_now, np.full(len(state), k)) for k in coefficients], axis=0)
+        new = x_now - lr * gradient
+        left = (np.abs(new[:, 0] - start) > 0.5) & (state[:, 1] == 0)
+        return np.column_stack([new, np.where(left, t, state[:, 1])])
+
+    def initial(rng, count):
+        return np.column_stack([np.full(count, start), np.zeros(count)])
+
+    result = iterate(step, initial, runs, steps, seed)
+    first_exit = result.state[:, 1].astype(int)
+    return ToyRuns(result.state[:, 0], np.where(first_exit > 0, first_exit, -1), result.escaped_at)
+
+
+def threshold_lr(hessians, batch: int, replace: bool = False, criterion: str = "exact", tolerance: float = 1e-12) -> float:
+    """The largest η with ρ(E[A⊗A]) ≤ 1 (criterion "exact") or λmax(E[A²]) ≤ 1 ("condition_8").
+
+    Both are maxima over PSD P of ⟨P, T(η)P⟩ (resp. vᵀE[A²]v), quadratics in η with nonnegative
+    leading coefficient E tr(MPMP) (resp. E‖Mv‖²): convex in η and equal to 1 at η = 0, so the
+    stable set is an interval [0, η*], found by doubling then bisection. inf when M ≡ 0. A
+    measure within 1e-12 of 1 counts as 1 (a direction every H_i annihilates keeps ρ = 1 exactly).
+    """
+    array = check_hessians(hessians)
+    if not np.any(array):
+        return float("inf")
+    measure = {
+        "exact": lambda lr: spectral_radius(second_moment_operator(array, lr, batch, replace)),
+        "condition_8": lambda lr: float(np.max(np.linalg.eigvalsh(condition_8_matrix(array, lr, batch, replace)))),
+    }[criterion]
+    high = 1.0 / float(np.max(np.linalg.eigvalsh(array)))
+    while measure(high) <= 1 + 1e-12:
+        high *= 2
+    low = 0.0
+    while high - low > tolerance * high:
+        middle = (low + high) / 2
+        if measure(middle) <= 1 + 1e-12:
+            low = middle
+        else:
+            high = middle
+    return low
