@@ -20,6 +20,7 @@ import time
 import numpy as np
 import sympy as sp
 
+from numerics.linear import simulate_linear
 from numerics.multiplicative_sim import simulate
 from theory.noise import FiniteNoise, GaussianNoise, UniformNoise
 
@@ -64,6 +65,48 @@ def route(noise, lr, runs, steps, name, repeats) -> float:
     return runs * steps / best_of(lambda: simulate(noise, lr, runs, steps, seed, route=name), repeats)
 
 
+DIMENSION, HESSIAN_COUNT = 32, 4
+
+
+def workload_b_hessians() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return np.array([(lambda q: q @ q.T / DIMENSION)(rng.standard_normal((DIMENSION, DIMENSION)))
+                     for _ in range(HESSIAN_COUNT)])
+
+
+def gemm_flops(repeats: int) -> float:
+    """flop/s of np.matmul at workload B's shape: (4096 runs × d) @ (d × d), d = 32."""
+    rng = np.random.default_rng(1)
+    state, matrix = rng.standard_normal((4096, DIMENSION)), rng.standard_normal((DIMENSION, DIMENSION))
+    out = np.empty_like(state)
+    calls = 200
+    seconds = best_of(lambda: [np.matmul(state, matrix, out=out) for _ in range(calls)], repeats)
+    return 2 * state.size * DIMENSION * calls / seconds
+
+
+def workload_b(repeats: int) -> float:
+    """updates/s (run-steps) of linearised SGD, d = 32, n = 4, B = 1, without replacement."""
+    hessians, runs, steps = workload_b_hessians(), 1 << 14, 50
+    x0 = np.full(DIMENSION, DIMENSION**-0.5)
+    return runs * steps / best_of(
+        lambda: simulate_linear(hessians, 0.01, 1, False, runs, steps, np.random.SeedSequence(0), x0), repeats
+    )
+
+
+def workload_b_python_loop(repeats: int) -> float:
+    hessians, runs, steps = workload_b_hessians(), 50, 100
+    matrices = np.eye(DIMENSION)[None] - 0.01 * hessians
+    rng = np.random.Generator(np.random.PCG64(0))
+
+    def loop():
+        for _ in range(runs):
+            x = np.full(DIMENSION, DIMENSION**-0.5)
+            for _ in range(steps):
+                x = matrices[rng.integers(HESSIAN_COUNT)] @ x
+
+    return runs * steps / best_of(loop, repeats)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -84,12 +127,20 @@ def main() -> None:
     print(f"{'route':42s} {'updates/s':>12s} {'× floor':>9s} {'× python':>10s}")
     for name, rate in rows.items():
         print(f"{name:42s} {rate:12.3g} {rate / floor:9.2f} {rate / loop:10.0f}")
+    gemm = gemm_flops(args.repeats)
+    linear_rate, linear_loop = workload_b(args.repeats), workload_b_python_loop(args.repeats)
+    linear_flops = 2 * DIMENSION**2 * linear_rate
+    print(f"workload B (d = {DIMENSION}, n = {HESSIAN_COUNT}, B = 1): {linear_rate:.3g} run-steps/s, "
+          f"{linear_flops / gemm:.2f} × GEMM ({gemm:.3g} flop/s), {linear_rate / linear_loop:.0f} × its Python loop")
     payload = {
         "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpus": os.cpu_count(),
                     "numpy": np.__version__},
         "updates_per_second": {k: repr(v) for k, v in rows.items()},
         "ratio_to_floor": {k: repr(v / floor) for k, v in rows.items()},
         "ratio_to_python_loop": {k: repr(v / loop) for k, v in rows.items()},
+        "workload_b": {"dimension": DIMENSION, "hessians": HESSIAN_COUNT, "batch": 1,
+                       "run_steps_per_second": repr(linear_rate), "gemm_flops": repr(gemm),
+                       "ratio_to_gemm": repr(linear_flops / gemm), "ratio_to_python_loop": repr(linear_rate / linear_loop)},
     }
     with open(args.out, "w") as stream:
         json.dump(payload, stream, indent=2)

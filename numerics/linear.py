@@ -3,10 +3,9 @@ r"""Linearised SGD near a global minimum (Wu, Ma & E, eq. (7)), numerically; and
 * ``second_moment_operator``: the d²×d² matrix of T(P) = E[(I-ηM) P (I-ηM)] by enumerating every
   batch (uniform subsets, or the n^B ordered draws with replacement); ``spectral_radius`` decides
   stability of E‖x_t‖² (Def. 2) exactly up to rounding, ``mean_sq_norm_exact`` gives tr T^t(x0 x0ᵀ).
-* ``simulate_linear``: R independent runs of x ← (I - ηM_t) x, vectorized over runs as batched
-  matrix products, seeded by SeedSequence in the fixed blocks of ``numerics.ensemble``; a run
-  whose state leaves [-bound, bound] or stops being finite is an event (``escaped_at``) and is
-  frozen, never a NaN in a mean.
+* ``simulate_linear``: R independent runs of x ← (I - ηM_t) x, as grouped GEMMs over runs,
+  seeded by SeedSequence in the fixed blocks of ``numerics.ensemble``; a run whose norm exceeds
+  a bound or stops being finite is an event (``escaped_at``), never a NaN in a mean.
 * ``stability_diagram``: the sharpness–non-uniformity diagram (Fig. 3) on a grid: the rectangle
   (9) and the exact 1-D stable set of ``theory.wu``.
 * ``toy_runs``: SGD and GD on f = (f_1 + f_2)/2 of §2, the gradient lambdified from ``theory.wu``.
@@ -99,35 +98,59 @@ def mean_sq_norm_exact(operator: np.ndarray, x0, steps: int) -> np.ndarray:
     return out
 
 
-class _BatchSampler:
-    """Draws I - ηM for a block of runs: by index into the precomputed matrices when there are at
-    most ``theory.wu.MAX_BATCHES`` batches, else by sampling indices and averaging on the fly."""
+class _BatchStep:
+    """One step x ← (I - ηM_S) x for a block of runs, each with its own uniformly drawn batch S.
+
+    With at most ``theory.wu.MAX_BATCHES`` distinct batches the update matrices A_S are
+    precomputed; runs are permuted (a uniform random order) so that every batch's runs are
+    contiguous, and each group is one GEMM X_S A_Sᵀ. The permutation is returned so the caller
+    can keep track of which run is where. Beyond that many batches, all H_i x are computed by one
+    GEMM against the stacked Hessians and each run sums its own B of them.
+    """
 
     def __init__(self, hessians: np.ndarray, lr: float, batch: int, replace: bool):
         self.hessians, self.lr, self.batch, self.replace = hessians, lr, batch, replace
         n_value = len(hessians)
         wu.check_batch(n_value, batch, replace)
         count = n_value**batch if replace else int(sp.binomial(n_value, batch))
-        self.matrices = batch_update_matrices(hessians, lr, batch, replace) if count <= wu.MAX_BATCHES else None
-
-    def draw(self, rng: np.random.Generator, width: int) -> np.ndarray:
-        if self.matrices is not None:
-            return self.matrices[rng.integers(0, len(self.matrices), width)]
-        n_value = len(self.hessians)
-        if self.replace:
-            indices = rng.integers(0, n_value, (width, self.batch))
+        self.scratch = None
+        if count <= wu.MAX_BATCHES:
+            self.transposed = batch_update_matrices(hessians, lr, batch, replace).transpose(0, 2, 1).copy()
         else:
-            indices = np.argpartition(rng.random((width, n_value)), self.batch - 1, axis=1)[:, : self.batch]
-        identity = np.eye(self.hessians.shape[1])[None]
-        return identity - self.lr * self.hessians[indices].mean(axis=1)
+            self.transposed = None
+            dimension = hessians.shape[1]
+            self.stacked = hessians.transpose(2, 0, 1).reshape(dimension, n_value * dimension)
+
+    def __call__(self, rng: np.random.Generator, state: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+        """Write the new states into ``out``; return the permutation applied (None: identity)."""
+        if self.transposed is not None:
+            ids = rng.integers(0, len(self.transposed), len(state), dtype=np.int32)
+            order = np.argsort(ids, kind="stable")
+            edges = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=len(self.transposed)))])
+            if self.scratch is None or self.scratch.shape != state.shape:
+                self.scratch = np.empty_like(state)
+            np.take(state, order, axis=0, out=self.scratch)
+            for group in np.flatnonzero(edges[1:] > edges[:-1]):
+                low, high = edges[group], edges[group + 1]
+                np.dot(self.scratch[low:high], self.transposed[group], out=out[low:high])
+            return order
+        n_value, dimension = len(self.hessians), self.hessians.shape[1]
+        if self.replace:
+            members = rng.integers(0, n_value, (len(state), self.batch))
+        else:
+            members = np.argpartition(rng.random((len(state), n_value)), self.batch - 1, axis=1)[:, : self.batch]
+        products = (state @ self.stacked).reshape(len(state), n_value, dimension)
+        chosen = products[np.arange(len(state))[:, None], members].mean(axis=1)
+        np.subtract(state, self.lr * chosen, out=out)
+        return None
 
 
 @dataclass(frozen=True)
 class LinearRuns:
     """Result of ``simulate_linear``.
 
-    state: (R, d) final states (escaped runs frozen at their last in-bound state);
-    escaped_at: (R,) first step whose state left [-bound, bound] or was not finite, -1 if never;
+    state: (R, d) final states (escaped runs at their last in-bound state);
+    escaped_at: (R,) first step whose state had norm above the bound or was not finite, -1 if never;
     mean_sq_norm: (steps+1,) mean of ‖x_t‖² over the runs not escaped by step t (inf if none);
     alive: (steps+1,) number of runs not escaped by step t;
     snapshots: step -> (R, d) states at the requested steps.
@@ -155,8 +178,10 @@ def simulate_linear(
     """R runs of linearised SGD (7), x_{t+1} = (I - (η/B) Σ_{j∈S_t} H_j) x_t, from the same x0.
 
     hessians: (n, d, d) symmetric PSD; batch B drawn uniformly without replacement (the paper)
-    or as B independent uniform draws (``replace``). Per step and block: one draw of a batch
-    index per run (or of its B members), then a batched product (R, d, d) @ (R, d).
+    or as B independent uniform draws (``replace``). Runs of a block are updated as grouped GEMMs
+    (see ``_BatchStep``); a run whose norm exceeds ``bound`` (or stops being finite) is recorded
+    as escaped at that step, its last in-bound state kept, and it is set to 0, which the linear
+    map keeps at 0: nothing overflows.
     """
     array, lr = check_hessians(hessians), check_lr(lr)
     runs, steps = check_count("runs", runs), check_count("steps", steps, 0)
@@ -166,32 +191,50 @@ def simulate_linear(
     times = sorted(set(record))
     if times and (times[0] < 0 or times[-1] > steps):
         raise ParameterError("record", f"steps must lie in [0, {steps}]")
-    sampler = _BatchSampler(array, lr, batch, replace)
+    step = _BatchStep(array, lr, batch, replace)
     sums, alive = np.zeros(steps + 1), np.zeros(steps + 1, dtype=int)
     finals, escapes, snapshots = [], [], {t: [] for t in times}
     for first, stop, rng in blocks(runs, seed):
         width = stop - first
-        state = np.tile(start, (width, 1))
+        state, spare = np.tile(start, (width, 1)), np.empty((width, len(start)))
+        run_at = np.arange(width)  # run_at[k]: which run sits in row k
         escaped_at = np.full(width, -1)
+        last = state.copy()
         for t in range(steps + 1):
             if t > 0:
                 with np.errstate(over="ignore", invalid="ignore"):
-                    proposal = np.einsum("rij,rj->ri", sampler.draw(rng, width), state)
-                    bad = ~np.all(np.isfinite(proposal) & (np.abs(proposal) <= bound), axis=1)
-                escaped_at[bad & (escaped_at < 0)] = t
-                state = np.where((escaped_at >= 0)[:, None], state, proposal)
-            live = escaped_at < 0
-            sums[t] += float(np.sum(state[live] ** 2))
-            alive[t] += int(np.count_nonzero(live))
+                    order = step(rng, state, spare)
+                state, spare = spare, state
+                if order is not None:
+                    run_at = run_at[order]
+                with np.errstate(over="ignore", invalid="ignore"):
+                    squares = np.einsum("ij,ij->i", state, state)
+                fresh = ~(squares <= bound * bound) & (escaped_at[run_at] < 0)
+                if fresh.any():
+                    escaped_at[run_at[fresh]] = t
+                    last[run_at[fresh]] = spare[fresh] if order is None else spare[order[fresh]]
+                    state[fresh] = 0.0
+                    squares[fresh] = 0.0
+            else:
+                squares = np.einsum("ij,ij->i", state, state)
+            sums[t] += float(np.sum(squares))
+            alive[t] += int(np.count_nonzero(escaped_at < 0))
             if t in snapshots:
-                snapshots[t].append(state.copy())
-        finals.append(state)
+                snapshots[t].append(_in_run_order(state, run_at, last, escaped_at))
+        finals.append(_in_run_order(state, run_at, last, escaped_at))
         escapes.append(escaped_at)
     with np.errstate(divide="ignore", invalid="ignore"):
         means = np.where(alive > 0, sums / np.maximum(alive, 1), np.inf)
     return LinearRuns(
         np.concatenate(finals), np.concatenate(escapes), means, alive, {t: np.concatenate(v) for t, v in snapshots.items()}
     )
+
+
+def _in_run_order(state: np.ndarray, run_at: np.ndarray, last: np.ndarray, escaped_at: np.ndarray) -> np.ndarray:
+    """States indexed by run (row k of ``state`` holds run ``run_at[k]``); escaped runs at their last state."""
+    ordered = np.empty_like(state)
+    ordered[run_at] = state
+    return np.where((escaped_at >= 0)[:, None], last, ordered)
 
 
 @dataclass(frozen=True)

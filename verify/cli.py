@@ -204,6 +204,21 @@ def simulate_ziyin(a_text, lr, runs, steps, w0, eps, seed, route, as_json):
     emit(simulation.ziyin_ensemble(a_text, lr, runs, steps, w0, eps, seed, route), as_json)
 
 
+@simulate.command("linear")
+@click.option("--curvatures", help="1-D curvatures a1,...,an (exact numbers)")
+@click.option("--hessians", "hessians_path", type=click.Path(dir_okay=False), help="(n, d, d) .npy/.npz of PSD Hessians")
+@click.option("--lr", required=True, help="learning rate η > 0")
+@click.option("--batch", required=True, type=int, help="batch size B")
+@click.option("--replace/--no-replace", default=False, show_default=True, help="draw the batch with replacement")
+@click.option("--runs", required=True, type=int, help="number of independent runs")
+@click.option("--steps", required=True, type=int, help="number of SGD steps T")
+@click.option("--seed", default=0, show_default=True, type=int, help="SeedSequence entropy")
+@json_option
+def simulate_linear(curvatures, hessians_path, lr, batch, replace, runs, steps, seed, as_json):
+    """Linearised SGD near a minimum: values diverged_fraction, growth_rate (per step, of E‖x‖²)."""
+    emit(simulation.linear_ensemble(curvatures, hessians_path, lr, batch, replace, runs, steps, seed), as_json)
+
+
 def _register_paper_commands() -> None:
     for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"{commands.__name__}.{module.name}").register(derive)

@@ -5,18 +5,21 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from numerics import exact_law
+from numerics import exact_law, linear
 from numerics.multiplicative_sim import simulate
 from numerics.precision import decimal
 from theory import ziyin
 from theory.errors import ParameterError
-from theory.numbers import parse_exact
+from theory.numbers import parse_exact, parse_list
 
 from .derive import Derived
+from .inputs import read_hessians
 from .stats import LEVEL, proportion_interval
 
 #: above this many steps the exact law is not computed beside the simulation
 EXACT_STEP_LIMIT = 100_000
+#: up to this dimension the exact growth rate ln ρ(E[A⊗A]) is reported beside the simulation
+EXACT_DIMENSION = 12
 
 
 def ziyin_ensemble(a: str, lr: str, runs: int, steps: int, w0: str, eps: str, seed: int, route: str) -> Derived:
@@ -51,3 +54,45 @@ def ziyin_ensemble(a: str, lr: str, runs: int, steps: int, w0: str, eps: str, se
         values["exact_inside_interval"] = float(exact) in interval
     params = {"a": a, "lr": lr, "runs": str(runs), "steps": str(steps), "w0": w0, "eps": eps, "seed": str(seed)}
     return Derived("result", "simulate ziyin", params, 20, values, notes)
+
+
+def linear_ensemble(curvatures: str | None, hessians_path: str | None, lr: str, batch: int, replace: bool,
+                    runs: int, steps: int, seed: int) -> Derived:
+    """Linearised SGD x ← (I - (η/B) Σ_batch H_i) x from a unit x0: the diverged fraction and the
+    per-step growth rate of E‖x‖², g = ln(mean ‖x_T‖² / ‖x0‖²)/T, with a delta-method standard
+    error from the spread of ‖x_T‖² over runs (heavy-tailed: trust it only for moderate T)."""
+    if (curvatures is None) == (hessians_path is None):
+        raise ParameterError("curvatures", "give exactly one of --curvatures or --hessians")
+    if curvatures is not None:
+        values = parse_list(curvatures, "curvatures")
+        if any(not v.is_nonnegative for v in values):
+            raise ParameterError("curvatures", "curvatures of a minimum must be ≥ 0")
+        hessians = np.array([[[float(v)]] for v in values])
+    else:
+        hessians = read_hessians(hessians_path)
+    rate = parse_exact(lr, "lr")
+    if not rate.is_positive:
+        raise ParameterError("lr", f"learning rate must be positive, got {rate}")
+    if seed < 0:
+        raise ParameterError("seed", f"must be non-negative, got {seed}")
+    dimension = hessians.shape[1]
+    x0 = np.full(dimension, 1 / np.sqrt(dimension))
+    result = linear.simulate_linear(hessians, float(rate), batch, replace, runs, steps, np.random.SeedSequence(seed), x0)
+    diverged = int(np.count_nonzero(result.escaped_at >= 0))
+    values = {"diverged_fraction": decimal(sp.Rational(diverged, runs), 17), "diverged": diverged,
+              "runs": runs, "steps": steps}
+    notes = []
+    live = result.state[result.escaped_at < 0]
+    if diverged == 0 and steps > 0:
+        squares = np.einsum("ij,ij->i", live, live)
+        mean = squares.mean()
+        values["growth_rate"] = repr(float(np.log(mean) / steps))
+        values["growth_rate_stderr"] = repr(float(squares.std(ddof=1) / np.sqrt(runs) / mean / steps))
+    else:
+        notes.append("growth rate not estimated: runs diverged (their ‖x‖ passed 1e12)")
+    if dimension <= EXACT_DIMENSION:
+        operator = linear.second_moment_operator(hessians, float(rate), batch, replace)
+        values["exact_growth_rate"] = repr(float(np.log(linear.spectral_radius(operator))))
+    params = {"curvatures": curvatures, "hessians": hessians_path, "lr": lr, "batch": str(batch),
+              "replace": str(replace).lower(), "runs": str(runs), "steps": str(steps), "seed": str(seed)}
+    return Derived("result", "simulate linear", {k: v for k, v in params.items() if v is not None}, 17, values, notes)

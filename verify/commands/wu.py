@@ -14,13 +14,13 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from numerics import linear
 from numerics.precision import check_dps, decimal, working_precision
 from theory import wu
 from theory.errors import ParameterError
 from theory.numbers import parse_exact, parse_list
 
 from ..derive import Derived
+from ..inputs import read_hessians
 from ..options import dps_option, emit, json_option
 
 #: largest dimension and work (n·d⁴ products) of the high-precision route
@@ -44,18 +44,8 @@ def from_curvatures(text: str, batch: int, replace: bool, dps: int) -> Derived:
 
 
 def load_hessians(path: str) -> np.ndarray:
-    """The (n, d, d) array of a .npy file (or the only / 'hessians' array of a .npz), validated."""
-    try:
-        loaded = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as error:
-        raise ParameterError("hessians", f"cannot read {path!r} as a NumPy file ({type(error).__name__})") from None
-    if isinstance(loaded, np.lib.npyio.NpzFile):
-        with loaded:
-            names = list(loaded.files)
-            if "hessians" not in names and len(names) != 1:
-                raise ParameterError("hessians", f"{path!r} holds {names}; expected one array or one named 'hessians'")
-            loaded = loaded["hessians" if "hessians" in names else names[0]]
-    array = linear.check_hessians(loaded)
+    """The validated (n, d, d) Hessians of ``path``, within the limits of the high-precision route."""
+    array = read_hessians(path)
     n_value, size = array.shape[0], array.shape[1]
     if size > MAX_DIMENSION or n_value * size**4 > MAX_WORK:
         raise ParameterError("hessians", f"n = {n_value}, d = {size} exceed the high-precision route "
