@@ -24,6 +24,7 @@ from theory.noise import FiniteNoise, UniformNoise
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import KLEINBERG
 from ..stats import LEVEL, mean_interval, proportion_interval
+from ..symbolic import is_zero
 
 HALF = sp.Rational(1, 2)
 q = sp.Symbol("q", positive=True)  # ηL
@@ -52,12 +53,8 @@ PRINTED_COR2_PROBABILITY = sp.Rational(1, 4)
 PRINTED_THM3_THRESHOLD = 2 * c2 * sp.Symbol("U2", positive=True) / sp.Symbol("G2", positive=True)  # Thm 3
 
 
-def _zero(expr: sp.Expr) -> bool:
-    return sp.simplify(expr) == 0
-
-
 def _same_log(lhs: sp.Expr, rhs: sp.Expr) -> bool:
-    return _zero(sp.expand_log(lhs, force=True) - sp.expand_log(rhs, force=True))
+    return is_zero(sp.expand_log(lhs, force=True) - sp.expand_log(rhs, force=True))
 
 
 # --- the spiky instances ---------------------------------------------------------------------------
@@ -117,7 +114,7 @@ class SpikyInstance:
     def ratio_has_sinc_form(self) -> bool:
         """The derived ratio is 1 + (A/k) χ sin(ky - φ)/y with χ = E cos(kξ)."""
         expected = 1 + self.A / self.k * self.characteristic * sp.sin(self.k * y - self.phi) / y
-        return _zero(self.ratio - expected)
+        return is_zero(self.ratio - expected)
 
     def one_point_constant(self, dps: int, radius=None):
         """c = inf over 0 < |y| ≤ radius of the ratio: 1 if χ = 0; 1 + Aχ inf sinc if φ = 0, χ > 0;
@@ -188,11 +185,11 @@ def _burn_in(instance: SpikyInstance, start: sp.Expr, constants: dict, dps: int)
 @symbolic("Step 1: the proof's bounds give (1-λ)‖y_t - x*‖² + b with the printed λ, b; attained for f = L x²/2")
 def _thm1_step_one(ctx):
     derived = kleinberg.contraction()
-    lam_ok, b_ok = _zero(derived.lam - PRINTED_LAMBDA), _zero(derived.b - PRINTED_B)
-    line_ok = _zero(derived.bound - PRINTED_STEP_ONE)
+    lam_ok, b_ok = is_zero(derived.lam - PRINTED_LAMBDA), is_zero(derived.b - PRINTED_B)
+    line_ok = is_zero(derived.bound - PRINTED_STEP_ONE)
     exact = kleinberg.quadratic_one_step()
-    attained = _zero(exact.coeff(y, 2) - (1 - derived.lam).subs(c, L))
-    below = _zero(sp.factor(exact.coeff(y, 0)) - eta**2 * r**2 * (1 - eta * L) ** 2)
+    attained = is_zero(exact.coeff(y, 2) - (1 - derived.lam).subs(c, L))
+    below = is_zero(sp.factor(exact.coeff(y, 0)) - eta**2 * r**2 * (1 - eta * L) ** 2)
     ok = lam_ok and b_ok and line_ok and attained and below
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
@@ -211,18 +208,18 @@ def _thm1_step_one(ctx):
 def _thm1_step_two(ctx):
     drift_zero = kleinberg.supermartingale_drift() == 0
     mean = kleinberg.expected_distance()
-    mean_ok = _zero(mean - ((1 - lam) ** t * (m0 - b / lam) + b / lam))
+    mean_ok = is_zero(mean - ((1 - lam) ** t * (m0 - b / lam) + b / lam))
     tangent = sp.exp(-lam) - (1 - lam)  # (1-λ)^T ≤ e^{-λT}: e^{-λ} lies above its tangent at 0
     tangent_ok = tangent.subs(lam, 0) == 0 and sp.diff(tangent, lam).subs(lam, 0) == 0 and sp.diff(tangent, lam, 2).is_positive
     t1_ok = _same_log(kleinberg.burn_in_time(), PRINTED_T1)
     after_burn_in = sp.simplify((b / lam + sp.exp(-lam * T) * m0).subs(T, kleinberg.burn_in_time()))
     radius = kleinberg.markov_radius(after_burn_in, 1 - PRINTED_MARKOV_PROBABILITY)
-    radius_ok = _zero(after_burn_in - 2 * b / lam) and _zero(radius - PRINTED_RADIUS)
+    radius_ok = is_zero(after_burn_in - 2 * b / lam) and is_zero(radius - PRINTED_RADIUS)
     step_four = sp.simplify(1 - T2 / PRINTED_ZETA)
     probability = kleinberg.success_probability()
     union = 1 - (1 - PRINTED_MARKOV_PROBABILITY) - (1 - step_four)
     bounds = kleinberg.step_size_bounds()
-    bounds_ok = all(_zero(d - p) for d, p in zip(bounds, PRINTED_STEP_SIZE_BOUNDS))
+    bounds_ok = all(is_zero(d - p) for d, p in zip(bounds, PRINTED_STEP_SIZE_BOUNDS))
     ok = (bounds_ok and drift_zero and mean_ok and tangent_ok and t1_ok and radius_ok and step_four == PRINTED_STEP_FOUR
           and probability == PRINTED_PROBABILITY)
     return Finding(
@@ -241,7 +238,7 @@ def _thm1_step_two(ctx):
 @symbolic("Step 3 as printed: 1/(1-(1-λ)²) = 1/(2λ-2λ²)")
 def _thm1_geometric_printed(ctx):
     derived = kleinberg.geometric_factor()
-    same = _zero(derived - PRINTED_GEOMETRIC)
+    same = is_zero(derived - PRINTED_GEOMETRIC)
     at = HALF
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
@@ -279,7 +276,7 @@ def _thm1_difference_printed(ctx):
 def _thm1_step_three_corrected(ctx):
     """Term-by-term bounds (theory.kleinberg.martingale_difference_terms), in units η²r², ηrδ."""
     geometric = kleinberg.geometric_factor()
-    geometric_ok = _zero(geometric - 1 / (lam * (2 - lam))) and _zero(sp.factor(1 / geometric - lam) - lam * (1 - lam))
+    geometric_ok = is_zero(geometric - 1 / (lam * (2 - lam))) and is_zero(sp.factor(1 / geometric - lam) - lam * (1 - lam))
     m_alpha, m_beta = kleinberg.in_step_units(PRINTED_M)
     rows = {}
     ok = geometric_ok
@@ -450,7 +447,7 @@ def _cor2_restart_printed(ctx):
     same = _same_log(derived, PRINTED_T2_COR2)
     alpha = sp.Symbol("alpha", positive=True)  # x → αx, r → αr: b, b' scale by α², λ, λ' do not
     scaled = sp.expand_log(PRINTED_T2_COR2.subs({b2: alpha**2 * b2}), force=True) - sp.expand_log(PRINTED_T2_COR2, force=True)
-    invariant = _zero(sp.expand_log(derived.subs({b: alpha**2 * b, b2: alpha**2 * b2}), force=True)
+    invariant = is_zero(sp.expand_log(derived.subs({b: alpha**2 * b, b2: alpha**2 * b2}), force=True)
                       - sp.expand_log(derived, force=True))
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
@@ -587,12 +584,12 @@ def _thm3_symbolic(ctx):
     u = sp.symbols("u1:4", real=True)
     g = sp.symbols("g1:4", real=True)
     inner, g2 = sum(a * b_ for a, b_ in zip(u, g)), sum(e**2 for e in g)
-    identity = _zero(change - (-2 * eta * inner + eta**2 * g2))
+    identity = is_zero(change - (-2 * eta * inner + eta**2 * g2))
     threshold = kleinberg.escape_threshold()
-    same = _zero(threshold - PRINTED_THM3_THRESHOLD)
+    same = is_zero(threshold - PRINTED_THM3_THRESHOLD)
     # sharpness: f = (c'/2)‖x - x*‖², for which ⟨∇f, u⟩ = c'‖u‖² and the threshold is 2/c'
     on_quadratic = sp.simplify(change.subs({gi: c2 * ui for gi, ui in zip(g, u)}))
-    sharp = _zero(on_quadratic.subs(eta, 2 / c2))
+    sharp = is_zero(on_quadratic.subs(eta, 2 / c2))
     ok = identity and same and sharp
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
@@ -609,7 +606,7 @@ def _thm3_symbolic(ctx):
 def _thm3_constants(dps: int):
     """f'(x)/x = 1 + A sin(kx)/(kx) (derived): c' = sup = 1 + A (x → 0), and inf = 1 + A sinc(z0) > 0."""
     ratio = sp.diff(THM3_LOSS, kleinberg.x) / kleinberg.x
-    if not _zero(ratio - (1 + THM3_A * sp.sin(THM3_K * kleinberg.x) / (THM3_K * kleinberg.x))):
+    if not is_zero(ratio - (1 + THM3_A * sp.sin(THM3_K * kleinberg.x) / (THM3_K * kleinberg.x))):
         raise AssertionError(f"unexpected ratio {ratio}")
     with working_precision(dps):
         amplitude = evaluate(THM3_A, dps)

@@ -19,6 +19,7 @@ from theory.wu import B, H_BAR, Q_BAR, a, eta, n, s
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import WU
 from ..stats import LEVEL, mean_interval, proportion_interval
+from ..symbolic import is_zero
 
 R = sp.Rational
 
@@ -59,10 +60,6 @@ RECTANGLE_CURVATURES = (3,) + (0,) * 9
 
 #: a 1-D instance with Table 3's (a, s) = (19.9, 51.7), n = 1200: 120 examples with a_i = 175, 1080 with 8/3
 TABLE3_CURVATURES = ((R(175), 120), (R(8, 3), 1080))
-
-
-def _zero(expression) -> bool:
-    return sp.simplify(sp.expand(expression)) == 0
 
 
 def _matrices(raw) -> list[sp.Matrix]:
@@ -172,7 +169,7 @@ def _eq23_symbolic(ctx):
     step = wu.one_dimensional_step(replace=False)
     first = step.first.subs(B, 1)
     second = sp.simplify(step.second.subs(B, 1))
-    general = _zero(first - PRINTED_EQ2) and _zero(second - PRINTED_EQ3)
+    general = is_zero(first - PRINTED_EQ2) and is_zero(second - PRINTED_EQ3)
     explicit = {}
     for count in range(2, 6):
         values = sp.symbols(f"a1:{count + 1}", nonnegative=True)
@@ -180,7 +177,7 @@ def _eq23_symbolic(ctx):
         spread = sp.Add(*(v**2 for v in values)) / count - mean**2
         factors = [multiplicative.update_factor(v, eta) for v in values]
         expect = [sp.Add(*(f**k for f in factors)) / count for k in (1, 2)]
-        explicit[count] = _zero(expect[0] - PRINTED_EQ2.subs(a, mean)) and _zero(
+        explicit[count] = is_zero(expect[0] - PRINTED_EQ2.subs(a, mean)) and is_zero(
             expect[1] - PRINTED_EQ3.subs({a: mean, s: sp.sqrt(spread)}))
     necessary = sp.solve_univariate_inequality(eta**2 * s**2 - 1 <= 0, s, relational=False).intersect(sp.Interval(0, sp.oo))
     ok = general and all(explicit.values())
@@ -232,7 +229,7 @@ def _thm1_matrix(ctx):
     """Counting subsets: E[M] = H, E[M²] - H² = (n-B)/(B(n-1)) Σ with Σ as in Def. 3; any d."""
     derived = wu.expected_square_update(replace=False)
     moments = wu.batch_moments(replace=False)
-    ok = _zero(derived - PRINTED_EQ8)
+    ok = is_zero(derived - PRINTED_EQ8)
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
         f"E[M] = {moments.mean}, E[M²] - H² = {moments.factor}·(Q - H²) with Q = (1/n)ΣH_i²: "
@@ -248,8 +245,8 @@ def _thm1_one_dimension(ctx):
     """E x_t² = T^t x_0² with T = E[(1-ηM)²] (independent batches): bounded iff T ≤ 1."""
     step = wu.one_dimensional_step(replace=False)
     one_d_printed = PRINTED_EQ8.subs({H_BAR: a, Q_BAR: s**2 + a**2})
-    same = _zero(step.second - one_d_printed)
-    section2 = _zero(step.second.subs(B, 1) - PRINTED_EQ3)
+    same = is_zero(step.second - one_d_printed)
+    section2 = is_zero(step.second.subs(B, 1) - PRINTED_EQ3)
     general_b = sp.factor(step.second - PRINTED_EQ3)
     lr_max = wu.largest_stable_lr(replace=False)
     excess = sp.factor(step.second - 1)
@@ -342,10 +339,10 @@ def _thm1_simulation(ctx):
 def _eq9_rectangle(ctx):
     box = wu.rectangle()
     factor = wu.batch_moments(replace=False).factor
-    sharp_ok = _zero(box.sharpness_max - PRINTED_EQ9_SHARPNESS)
+    sharp_ok = is_zero(box.sharpness_max - PRINTED_EQ9_SHARPNESS)
     derived_s = box.nonuniformity_max.subs(wu.c, factor)
     positive = {n: sp.Symbol("n_", positive=True) + B}  # n > B: the factor is positive
-    s_ok = _zero(sp.radsimp((derived_s**2 - PRINTED_EQ9_NONUNIFORMITY**2).subs(positive)))
+    s_ok = is_zero(sp.radsimp((derived_s**2 - PRINTED_EQ9_NONUNIFORMITY**2).subs(positive)))
     return Finding(
         Verdict.PROVED if sharp_ok and s_ok else Verdict.REFUTED,
         f"(1-ηλ)² ≤ 1 ⇔ 0 ≤ λ ≤ {box.sharpness_max}; η²c_B s² ≤ 1 ⇔ s ≤ {box.nonuniformity_max} = "
@@ -360,7 +357,7 @@ def _eq9_small_batch(ctx):
     limit = sp.limit(PRINTED_EQ9_NONUNIFORMITY, n, sp.oo)
     ratio = sp.simplify((PRINTED_EQ9_NONUNIFORMITY / PRINTED_EQ9_SMALL_BATCH) ** 2)
     excess = sp.factor(ratio - 1)
-    ok = _zero(limit - PRINTED_EQ9_SMALL_BATCH) and excess == sp.factor((B - 1) / (n - B))
+    ok = is_zero(limit - PRINTED_EQ9_SMALL_BATCH) and excess == sp.factor((B - 1) / (n - B))
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
         f"lim_(n→∞) = {limit}; (bound/(√B/η))² - 1 = {excess} ≥ 0: √B/η underestimates the bound for 1 < B < n",

@@ -20,6 +20,7 @@ from theory.noise import FiniteNoise, UniformNoise
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import ZIYIN_2021, ZIYIN_2022
 from ..stats import LEVEL, mean_interval, proportion_interval, relative_gap
+from ..symbolic import is_zero
 
 a, eps, t, w0 = ziyin.a, ziyin.eps, ziyin.t, ziyin.w0
 HALF = sp.Rational(1, 2)
@@ -40,13 +41,9 @@ PRINTED_ZERO_PROB_2022 = 1 - 2**-t  # §4, after eq. (4)
 SAMPLE_A = (sp.Integer(-3), sp.Integer(-1), sp.Rational(-1, 10), sp.Rational(-7, 2), sp.Integer(-100))
 
 
-def _zero(expr: sp.Expr) -> bool:
-    return sp.simplify(expr) == 0
-
-
 def _same_log(lhs: sp.Expr, rhs: sp.Expr) -> bool:
     """ln X = ln Y for positive X, Y, decided on exp(2·): rational functions of a compare exactly."""
-    return _zero(sp.cancel(sp.expand_log(sp.exp(2 * lhs), force=True) - sp.expand_log(sp.exp(2 * rhs), force=True)))
+    return is_zero(sp.cancel(sp.expand_log(sp.exp(2 * lhs), force=True) - sp.expand_log(sp.exp(2 * rhs), force=True)))
 
 
 # --- Cor. 1 / Prop. 2 (2021) -----------------------------------------------------------------
@@ -55,9 +52,9 @@ def _same_log(lhs: sp.Expr, rhs: sp.Expr) -> bool:
 @symbolic("derived trap interval equals eq. (5) (open interval), a < 0", version="ziyin2022")
 def _cor1_symbolic_2022(ctx):
     derived = ziyin.trap_interval()
-    same = _zero(derived.lower - PRINTED_LOWER) and _zero(derived.upper - PRINTED_UPPER)
+    same = is_zero(derived.lower - PRINTED_LOWER) and is_zero(derived.upper - PRINTED_UPPER)
     endpoints_zero = [
-        _zero(multiplicative.trap_polynomial(ziyin.noise()).poly.as_expr().subs(lam, e) ** 2 - 1)
+        is_zero(multiplicative.trap_polynomial(ziyin.noise()).poly.as_expr().subs(lam, e) ** 2 - 1)
         for e in (derived.lower, derived.upper)
     ]
     verdict = Verdict.PROVED if same and all(endpoints_zero) else Verdict.REFUTED
@@ -163,7 +160,7 @@ def _cor1_simulation(ctx):
 @symbolic("λ* and γ* derived from dμ/dλ = 0 equal the printed values (λ ≤ 1)", version="ziyin2022")
 def _prop3_symbolic(ctx):
     optimum = ziyin.optimal_escape()
-    lam_ok = _zero(optimum.lam_star - PRINTED_LAM_STAR)
+    lam_ok = is_zero(optimum.lam_star - PRINTED_LAM_STAR)
     gamma_ok = _same_log(optimum.gamma_star, PRINTED_GAMMA_STAR)
     concave = sp.simplify(optimum.curvature).is_negative is not False and bool(
         optimum.curvature.subs({a: -1, lam: HALF}) < 0
@@ -187,10 +184,10 @@ def _epsilon_substitution():
 def _prop3_epsilon(ctx):
     bound = ziyin.epsilon_bound()
     s, sub = _epsilon_substitution()
-    same = _zero(sp.simplify((bound - PRINTED_EPS_BOUND).subs(sub)))
+    same = is_zero(sp.simplify((bound - PRINTED_EPS_BOUND).subs(sub)))
     # γ* at |a| = bound, written through e^{2γ*} = (2 - a)²/(4(1 - a)):
     growth = sp.cancel(((2 - a) ** 2 / (4 * (1 - a))).subs(a, -bound.subs(sub)) - (1 + s**2))
-    at_equality = _zero(sp.radsimp(growth))
+    at_equality = is_zero(sp.radsimp(growth))
     example = sp.log(2 / sp.sqrt(3))  # ε with bound exactly 2
     return Finding(
         Verdict.REFUTED if same and at_equality else Verdict.INCONCLUSIVE,
@@ -212,7 +209,7 @@ def _prop3_equivalence(ctx):
     increasing = bool(sp.solve(sp.numer(slope), u) == [1]) and bool(slope.subs(u, 2) > 0)
     s, sub = _epsilon_substitution()
     at_bound = sp.radsimp(sp.cancel(((2 - a) ** 2 / (4 * (1 - a))).subs(a, -ziyin.epsilon_bound().subs(sub)) - (1 + s**2)))
-    ok = increasing and _zero(at_bound)
+    ok = increasing and is_zero(at_bound)
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
         f"d/du[(1+u²)/(2u)] = {slope} > 0 for u > 1, and e^(2γ*) = e^(2ε) at a = -bound: so γ* < ε exactly when |a| < bound",
@@ -299,8 +296,8 @@ def _prop3_simulation(ctx):
 @symbolic("λ = 1: w_t = 0 w.p. 1 - 2^-t, E[w_t] = (1 - a/2)^t w0, E[w_t²] = ((2-a)²/2)^t w0²", version="ziyin2022")
 def _prop1_symbolic_2022(ctx):
     moments = ziyin.unit_rate_moments()
-    zero_ok = _zero(1 - moments.prob_nonzero - PRINTED_ZERO_PROB_2022)
-    mean_ok = _zero(moments.mean - PRINTED_MEAN_2021)
+    zero_ok = is_zero(1 - moments.prob_nonzero - PRINTED_ZERO_PROB_2022)
+    mean_ok = is_zero(moments.mean - PRINTED_MEAN_2021)
     grows = bool(sp.simplify(1 - a / 2 - 1).is_positive) and bool(((2 - a) ** 2 / 2 - 1).subs(a, 0) > 0)
     return Finding(
         Verdict.PROVED if zero_ok and mean_ok and grows else Verdict.REFUTED,
@@ -315,10 +312,10 @@ def _prop1_symbolic_2022(ctx):
 def _prop1_printed_2021(ctx):
     moments = ziyin.unit_rate_moments()
     step_factor = multiplicative.moment_factor(ziyin.noise(), 1, 1)
-    step_ok = _zero(step_factor - PRINTED_MEAN_STEP_2021)
-    middle_ok = _zero(moments.second_moment - PRINTED_SECOND_2021_MIDDLE)
-    last_ok = _zero(sp.simplify(moments.second_moment - PRINTED_SECOND_2021))
-    zero_ok = _zero(1 - moments.prob_nonzero - PRINTED_ZERO_PROB_2021)
+    step_ok = is_zero(step_factor - PRINTED_MEAN_STEP_2021)
+    middle_ok = is_zero(moments.second_moment - PRINTED_SECOND_2021_MIDDLE)
+    last_ok = is_zero(sp.simplify(moments.second_moment - PRINTED_SECOND_2021))
+    zero_ok = is_zero(1 - moments.prob_nonzero - PRINTED_ZERO_PROB_2021)
     at = {a: -1, t: 1, w0: 1}
     return Finding(
         Verdict.REFUTED if not (last_ok and zero_ok and step_ok) else Verdict.PROVED,

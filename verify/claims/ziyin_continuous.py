@@ -25,6 +25,7 @@ from theory.noise import GaussianNoise
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import ZIYIN_2021, ZIYIN_2022
 from ..stats import LEVEL, mean_interval, proportion_interval, relative_gap
+from ..symbolic import is_zero
 
 w, wp, lam, S, a, b, sigma, c0 = fp.w, fp.w_plus, fp.lam, fp.S, fp.a, fp.b, fp.sigma, fp.c0
 HALF = sp.Rational(1, 2)
@@ -65,10 +66,6 @@ UNIT = {S: 1, lam: 1, b: 1}  # the parameter point of the counterexamples
 COUNTEREXAMPLE_A = {"ziyin2021": sp.Rational(-3, 4), "ziyin2022": sp.Rational(-3, 2)}
 
 
-def _zero(expr: sp.Expr) -> bool:
-    return sp.simplify(expr) == 0
-
-
 def _show(interval: sp.Set) -> str:
     """An interval of a as an inequality, e.g. 'a < -lambda/(2*S)'."""
     if isinstance(interval, sp.Interval) and interval.start == -sp.oo:
@@ -81,7 +78,7 @@ def _show(interval: sp.Set) -> str:
 def _same_peak(roots: list[sp.Expr], printed: sp.Expr, sample: dict) -> bool:
     """±printed are among the roots: equal squares, and equal signs at a point past the critical a."""
     positive = [r for r in roots if r != 0 and bool(r.subs(sample) > 0)]
-    return len(positive) == 1 and _zero(positive[0] ** 2 - printed**2) and bool(printed.subs(sample) > 0)
+    return len(positive) == 1 and is_zero(positive[0] ** 2 - printed**2) and bool(printed.subs(sample) > 0)
 
 
 # --- App. C: stationary densities and the most probable w -------------------------------------
@@ -114,7 +111,7 @@ def _mode_data(version: str, printed_peak: sp.Expr, printed_critical: sp.Expr) -
         "curvature_at_0": str(fp.curvature_at_zero(noisy, w)),
         "critical_a": [str(c) for c in critical],
         "peak_matches": _same_peak(roots, printed_peak, sample),
-        "critical_matches": len(critical) == 1 and _zero(critical[0] - printed_critical),
+        "critical_matches": len(critical) == 1 and is_zero(critical[0] - printed_critical),
         "peak_without_additive_noise_matches": _same_peak(fp.stationary_points(quiet, wp), printed_peak, sample),
     }
 
@@ -453,11 +450,11 @@ def _prop6_cauchy(ctx):
           version="ziyin2021")
 def _prop6_examples(ctx):
     first = fp.example1()
-    first_matches = _zero(sp.powsimp(sp.expand(first.covariance - PRINTED_EXAMPLE1_C), force=True))
+    first_matches = is_zero(sp.powsimp(sp.expand(first.covariance - PRINTED_EXAMPLE1_C), force=True))
     first_residual = sp.simplify(fp.ItoModel(first.loss, PRINTED_EXAMPLE1_C, wp).fokker_planck_rhs(first.density))
     second = fp.example2()
     printed_second = PRINTED_EXAMPLE2_C.doit()
-    second_matches = _zero((second.covariance.subs(c0, c0 / sp.sqrt(sp.pi)) - printed_second).rewrite(sp.erf))
+    second_matches = is_zero((second.covariance.subs(c0, c0 / sp.sqrt(sp.pi)) - printed_second).rewrite(sp.erf))
     second_residual = sp.simplify(fp.ItoModel(second.loss, printed_second, w).fokker_planck_rhs(second.density))
     ok = first_matches and second_matches and first_residual == 0 and second_residual == 0
     return Finding(
@@ -551,7 +548,7 @@ def _prop6_corrected_symbolic(ctx):
     flux = fp.antiderivative(integrand, w, -sp.oo)
     margin = sp.simplify(supremum - flux)  # (λ/2S) C p at the least c0
     cauchy_flux = fp.antiderivative(w * fp.cauchy_density(), w, -sp.oo)
-    ok = current == 0 and _zero(supremum - fp.shift) and _zero(sp.diff(margin, w) + integrand)
+    ok = current == 0 and is_zero(supremum - fp.shift) and is_zero(sp.diff(margin, w) + integrand)
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
         f"C p = c0 - (2S/λ)F(w) makes J = {current} for any L, p, and C > 0 iff c0 > (2S/λ)F(w) for all w. "

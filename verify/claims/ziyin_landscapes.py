@@ -19,6 +19,7 @@ from theory.multiplicative import lam
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import ZIYIN_2021, ZIYIN_2022
 from ..stats import LEVEL, proportion_interval, relative_gap
+from ..symbolic import is_zero
 
 w1, w2, b = sharp_minima.w1, sharp_minima.w2, sharp_minima.b
 a_pos, a_neg = sharp_minima.a, ziyin.a
@@ -64,10 +65,6 @@ AT_MINIMUM = 1e-6  # distance to a minimum (each coordinate) counted as "at" it
 STUCK_W1 = 0.1  # |w1| above this at two times: w1 has not converged to 0
 
 
-def _zero(expr: sp.Expr) -> bool:
-    return sp.simplify(expr) == 0
-
-
 def _identical_for_all_lambda(lhs: sp.Expr, rhs: sp.Expr) -> bool:
     """lhs = rhs for every λ > 0, decided by solveset (which splits the Max/Abs pieces)."""
     return sp.solveset(sp.Eq(lhs, rhs), lam, POSITIVE_LAMBDA) == POSITIVE_LAMBDA
@@ -89,7 +86,7 @@ def _as_point(point) -> str:
 @symbolic("Hessian diagonal (11)/(7) equals that of L = E[L̂]", version="ziyin2021")
 def _prop4_hessian(ctx):
     derived = sharp_minima.hessian()
-    same = all(_zero(derived[i, i] - PRINTED_HESSIAN_DIAGONAL[i]) for i in range(2))
+    same = all(is_zero(derived[i, i] - PRINTED_HESSIAN_DIAGONAL[i]) for i in range(2))
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
         f"∇²L has diagonal ({derived[0, 0]}, {derived[1, 1]}) = printed (2022 eq. (7) reads the same); "
@@ -104,7 +101,7 @@ def _pair(point) -> list[sharp_minima.CriticalPoint]:
     targets = {(s1 * point[0], s2 * point[1]) for s1 in (1, -1) for s2 in (1, -1)}
     return [
         c for c in sharp_minima.critical_points()
-        if any(_zero(c.point[0] - t[0]) and _zero(c.point[1] - t[1]) for t in targets)
+        if any(is_zero(c.point[0] - t[0]) and is_zero(c.point[1] - t[1]) for t in targets)
     ]
 
 
@@ -116,7 +113,7 @@ def _prop4_sharpness(ctx):
         found = _pair(point)
         correct_locations &= len(found) == 2 and all(c.minimum_for != sp.EmptySet for c in found)
         derived = found[0].sharpness
-        correct_values &= _zero(derived - printed)
+        correct_values &= is_zero(derived - printed)
         rows[name] = {"points": [_as_point(c.point) for c in found], "printed_s": str(printed), "trace": str(derived),
                       "hessian": str(found[0].hessian.tolist()), "at_a_1": {"printed": str(printed.subs(a_pos, 1)),
                                                                              "trace": str(derived.subs(a_pos, 1))}}
@@ -155,9 +152,9 @@ def _prop4_four_minima(ctx):
 @symbolic("proof: (87)–(91) right, but μ in (92)/(83) drops a factor 2, so (93)/(84) λ ≤ (1+√6)/20 is wrong",
           version="ziyin2021")
 def _prop4_proof(ctx):
-    ratio_ok = all(_zero(sharp_minima.w1_multiplier(x) - PRINTED_MULTIPLIER[x]) for x in (1, -1))
+    ratio_ok = all(is_zero(sharp_minima.w1_multiplier(x) - PRINTED_MULTIPLIER[x]) for x in (1, -1))
     r_ok = all(_abs_arguments(sharp_minima.ratio_bound(x).bound) == _abs_arguments(PRINTED_R[x]) for x in (1, -1))
-    b_ok = _zero(sharp_minima.proof_b() - PRINTED_B)
+    b_ok = is_zero(sharp_minima.proof_b() - PRINTED_B)
     bounds = sharp_minima.bounds_at_proof_b()
     r_at_b_ok = all(_identical_for_all_lambda(bounds[x], PRINTED_R_AT_B[x]) for x in (1, -1))
     derived = sharp_minima.log_bound_rate()
@@ -171,7 +168,7 @@ def _prop4_proof(ctx):
                "derived_value": evaluate(derived.subs(lam, at), ctx.dps),
                "printed_mu": str(sp.simplify(PRINTED_MU.subs(lam, at))),
                "printed_value": evaluate(PRINTED_MU.subs(lam, at), ctx.dps)}
-    threshold_ok = _zero(threshold - PRINTED_THRESHOLD)
+    threshold_ok = is_zero(threshold - PRINTED_THRESHOLD)
     all_ok = ratio_ok and r_ok and b_ok and r_at_b_ok and mu_ok and threshold_ok
     return Finding(
         Verdict.PROVED if all_ok else Verdict.REFUTED,
@@ -266,8 +263,8 @@ def _prop4_box_threshold(ctx):
 @symbolic("Tr ∇²L = 8 - 2a (flat), 8 + 10a (sharp); sharper iff a > 0; four strict minima iff 0 < a < 2")
 def _prop4_corrected_sharpness(ctx):
     flat, sharp = _pair(PRINTED_FLAT[0]), _pair(PRINTED_SHARP[0])
-    values_ok = (_zero(flat[0].sharpness - CORRECTED_FLAT_SHARPNESS)
-                 and _zero(sharp[0].sharpness - CORRECTED_SHARP_SHARPNESS))
+    values_ok = (is_zero(flat[0].sharpness - CORRECTED_FLAT_SHARPNESS)
+                 and is_zero(sharp[0].sharpness - CORRECTED_SHARP_SHARPNESS))
     sharper_for = sp.solveset(sharp[0].sharpness > flat[0].sharpness, a_pos, sp.Interval.open(0, sp.oo))
     minima_sets = [c.minimum_for for c in sharp_minima.critical_points() if c.minimum_for != sp.EmptySet]
     four_for = sp.Intersection(*minima_sets) if len(minima_sets) == 4 else sp.EmptySet
@@ -292,7 +289,7 @@ def _prop4_corrected_threshold(ctx):
     attained = sp.solveset(sp.Eq(sp.exp(2 * sharp_minima.origin_rate()), sp.exp(2 * derived)), lam, POSITIVE_LAMBDA)
     b_positive = bool(PRINTED_B.subs(lam, threshold) > 0)
     sharp_bound = attained.is_superset(sp.Interval.Lopen(0, threshold))
-    ok = same and _zero(threshold - CORRECTED_THRESHOLD) and sharp_bound and b_positive
+    ok = same and is_zero(threshold - CORRECTED_THRESHOLD) and sharp_bound and b_positive
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
         f"E ln r_t < 0 exactly for λ ∈ (0, {threshold}) ≈ (0, {sp.N(threshold, 6)}); there b = 1/λ - 6 > 0; the bound "
@@ -345,7 +342,7 @@ def _prop4_corrected_simulation(ctx):
 def _quartic_minima_2021(ctx):
     derived = quartic.expected_minima()
     printed_real = [m.subs(a_neg, -1).is_real for m in PRINTED_QUARTIC_MINIMA_2021]
-    matches = all(_zero(d - p) for d, p in zip(derived, PRINTED_QUARTIC_MINIMA_2021))
+    matches = all(is_zero(d - p) for d, p in zip(derived, PRINTED_QUARTIC_MINIMA_2021))
     readings = {
         "section_6_1 (xw^2/2 + w^4/4)": quartic.expected_minima(norm=PRINTED_QUARTIC_SECTION),
         "fig_1_caption (xw^2/2 + w^4)": quartic.expected_minima(norm=PRINTED_QUARTIC_CAPTION),
@@ -366,7 +363,7 @@ def _quartic_minima_2021(ctx):
 def _quartic_minima_2022(ctx):
     derived = quartic.expected_minima()
     candidates = {"sqrt(-a/2)": sp.sqrt(-a_neg / 2), "sqrt(-2a)": sp.sqrt(-2 * a_neg)}
-    verdicts = {k: _zero(derived[1] - v) for k, v in candidates.items()}
+    verdicts = {k: is_zero(derived[1] - v) for k, v in candidates.items()}
     return Finding(
         Verdict.INCONCLUSIVE,
         f"the OCR of 2022 §6.1 cannot be read; the derived minima are ±{derived[1]}: the reading ±√(-a/2) "
@@ -379,7 +376,7 @@ def _quartic_minima_2022(ctx):
 @symbolic("L = E[L̂] has exactly the two minima ±√(-a/2) (a < 0)")
 def _quartic_corrected_minima(ctx):
     derived = quartic.expected_minima()
-    matches = len(derived) == 2 and all(_zero(d - c) for d, c in zip(derived, CORRECTED_QUARTIC_MINIMA))
+    matches = len(derived) == 2 and all(is_zero(d - c) for d, c in zip(derived, CORRECTED_QUARTIC_MINIMA))
     return Finding(
         Verdict.PROVED if matches else Verdict.REFUTED,
         f"L'(w) = 0 with L''(w) > 0 has the solutions {[str(m) for m in derived]} = ±√(-a/2)",
@@ -396,7 +393,7 @@ def _quartic_linearisation(ctx):
         factor = quartic.linearisation(quartic.x, lam, norm)
         rows[name] = str(factor)
         if norm.quadratic == sp.Rational(1, 2):
-            ok &= _zero(factor - multiplicative.update_factor(quartic.x))
+            ok &= is_zero(factor - multiplicative.update_factor(quartic.x))
     interval = ziyin.trap_interval()
     lower = interval.lower.subs(a_neg, PRINTED_QUARTIC_A)
     upper = interval.upper.subs(a_neg, PRINTED_QUARTIC_A)

@@ -21,6 +21,7 @@ from theory.noise import x
 from ..claim import Claim, Finding, Verdict, simulation, symbolic
 from ..papers import ZIYIN_2021, ZIYIN_2022
 from ..stats import LEVEL, proportion_interval
+from ..symbolic import is_zero
 
 a = ziyin.a
 beta2 = sp.Symbol("beta_2", positive=True)
@@ -56,10 +57,6 @@ CONVERGED = 1e-6  # |w_T| below which a run counts as converged to w = 0
 
 LARGE_LR_EXAMPLE = {"lr": 0.9, "a": sp.Integer(-2)}  # at λ = 0.9, a = -0.1 leaves λ/√c above the trap (see the check)
 BOUND_EXAMPLE = {"a": sp.Rational(-1, 10), "beta2": sp.Rational(999, 1000)}
-
-
-def _zero(expr: sp.Expr) -> bool:
-    return sp.simplify(expr) == 0
 
 
 def _bonferroni(tests: int) -> float:
@@ -118,7 +115,7 @@ def _prop5_bounds(ctx):
     gradient_value = sp.Abs(_gradient().subs({x: example_a - 1, w: 1}))
     gradient_wrong = bool(gradient_value > PRINTED_GRADIENT_BOUND.subs(a, example_a))
     remark = _gradient().subs(x, a - 1)
-    remark_wrong = not _zero(remark - PRINTED_REMARK_GRADIENT)
+    remark_wrong = not is_zero(remark - PRINTED_REMARK_GRADIENT)
     v_wrong = bool(facts["v_first"] > PRINTED_V_BOUND.subs(a, example_a))
     return Finding(
         Verdict.REFUTED if gradient_wrong or v_wrong or remark_wrong else Verdict.INCONCLUSIVE,
@@ -140,11 +137,11 @@ def _prop5_bounds(ctx):
 @symbolic("corrected bounds: |ĝ_t| ≤ 1 - a, v_t ≤ (1 - β2^t)(1 - a)² < (1 - a)², both sharp")
 def _prop5_corrected_bounds(ctx):
     facts = _bound_facts()
-    bound_ok = _zero(facts["gradient_bound"] - (1 - a))
-    path_ok = _zero(facts["path"] - (1 - beta2**t) * (1 - a) ** 2)
+    bound_ok = is_zero(facts["gradient_bound"] - (1 - a))
+    path_ok = is_zero(facts["path"] - (1 - beta2**t) * (1 - a) ** 2)
     limit = sp.limit(facts["path"].subs(beta2, sp.Rational(999, 1000)), t, sp.oo)
     return Finding(
-        Verdict.PROVED if bound_ok and path_ok and _zero(limit - (1 - a) ** 2) else Verdict.REFUTED,
+        Verdict.PROVED if bound_ok and path_ok and is_zero(limit - (1 - a) ** 2) else Verdict.REFUTED,
         "sup|ĝ| = 1 - a; v_t ≤ (1 - β2^t)(1 - a)² with equality on the path w_s = 1, x_s = a - 1, whose limit is "
         "(1 - a)²: hence c = lim v̂_t ≤ (1 - a)² and λ' = λ/√c ≥ λ/(1 - a)",
         "exact (SymPy: rsolve of (95)/(86), limit)",
@@ -160,7 +157,7 @@ def _prop5_corrected_bounds(ctx):
 def _prop5_multipliers(ctx):
     """w_t = w_{t-1} - (λ/√v̂) ĝ_t with ĝ = x w is the multiplicative step at learning rate λ/√v̂."""
     derived = [sp.Abs(multiplicative.update_factor(v, lam / sp.sqrt(v_hat))) for v in ziyin.noise().values]
-    same = all(_zero(d - p) for d, p in zip(derived, PRINTED_MULTIPLIERS))
+    same = all(is_zero(d - p) for d, p in zip(derived, PRINTED_MULTIPLIERS))
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
         f"derived |1 - λx/√v̂| for x = 1, a - 1: {[str(sp.simplify(d)) for d in derived]} = printed (a < 0)",
@@ -181,7 +178,7 @@ def _prop5_closed_condition(ctx):
     """The endpoints are those of the derived open interval, but μ(λ') = 0 there: at the ends
     ln|w_t| is a driftless walk (exact law), so the closed interval is not sufficient."""
     product, interval = _limit_condition()
-    same_ends = _zero(interval.lower - PRINTED_LIMIT_LOWER) and _zero(interval.upper - PRINTED_LIMIT_UPPER)
+    same_ends = is_zero(interval.lower - PRINTED_LIMIT_LOWER) and is_zero(interval.upper - PRINTED_LIMIT_UPPER)
     a_value = EXPERIMENT_A
     end = PRINTED_LIMIT_LOWER.subs(a, a_value)
     law = ziyin.noise(a_value)
@@ -207,7 +204,7 @@ def _prop5_closed_condition(ctx):
 @symbolic("open limit condition: μ(λ') < 0 ⇔ a/(a-1) < λ' < (a - √(a²-8a+8))/(2(a-1)), a < 0")
 def _prop5_open_condition(ctx):
     product, interval = _limit_condition()
-    same_ends = _zero(interval.lower - PRINTED_LIMIT_LOWER) and _zero(interval.upper - PRINTED_LIMIT_UPPER)
+    same_ends = is_zero(interval.lower - PRINTED_LIMIT_LOWER) and is_zero(interval.upper - PRINTED_LIMIT_UPPER)
     lower, upper = (e.subs(a, EXPERIMENT_A) for e in (interval.lower, interval.upper))
     c_range = [(EXPERIMENT_LR / upper) ** 2, (EXPERIMENT_LR / lower) ** 2]
     return Finding(
@@ -359,9 +356,9 @@ def _prop5_experiment_projected(ctx):
 @symbolic("L = ½(w2w1²+1)² + ½(w2w1²-2)², L* = 2.25 on w1 = 1/√(2w2), L = 2.5 on the line w1 = 0", version="ziyin2022")
 def _toynn_landscape(ctx):
     shape = toynn.landscape()
-    loss_ok = _zero(shape.loss - PRINTED_TOY_LOSS)
+    loss_ok = is_zero(shape.loss - PRINTED_TOY_LOSS)
     positive = sp.Symbol("w_2", positive=True)
-    valley_ok = any(_zero((branch - PRINTED_VALLEY).subs(w2, positive)) for branch in shape.valley)
+    valley_ok = any(is_zero((branch - PRINTED_VALLEY).subs(w2, positive)) for branch in shape.valley)
     halved = toynn.landscape(sp.Rational(1, 2)).minimum
     ok = loss_ok and shape.minimum == PRINTED_L_STAR and shape.line_value == PRINTED_LINE_VALUE and valley_ok
     return Finding(
@@ -401,7 +398,7 @@ def _toynn_hessian_printed(ctx):
     """OCR reading 'Hw2,w2 = -w1' (an exponent may be lost); the off-diagonal entry is wrong in any reading."""
     derived = toynn.stationary_set().hessian_at_zero_w2
     at_one = {w1: 1}
-    same = _zero(sp.Matrix(derived - PRINTED_HESSIAN_AT_ZERO_W2).norm())
+    same = is_zero(sp.Matrix(derived - PRINTED_HESSIAN_AT_ZERO_W2).norm())
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
         f"derived Hessian at w2 = 0: {derived.tolist()}; at (w1, w2) = (1, 0) it is {derived.subs(at_one).tolist()}, "
@@ -420,7 +417,7 @@ def _toynn_hessian_corrected(ctx):
     growth = sp.diff(derived[1, 1], w1)
     unbounded = sp.limit(growth, w1, sp.oo) is sp.oo
     expected = sp.Matrix([[0, -2 * w1], [-2 * w1, 2 * w1**4]])
-    ok = _zero(sp.Matrix(derived - expected).norm()) and unbounded
+    ok = is_zero(sp.Matrix(derived - expected).norm()) and unbounded
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
         f"H(w1, 0) = {derived.tolist()}; ∂H22/∂w1 = {growth} is unbounded, so no ρ bounds ‖∇²L(w) - ∇²L(w')‖ ≤ ρ‖w - w'‖",
@@ -435,7 +432,7 @@ def _toynn_line_trap(ctx):
     with x = h(y); Prop. 2 / Cor. 1 on that law give the set of z = λw2 where w1 → 0."""
     factors = toynn.w1_factors()
     expected = [1 + 4 * lam * v * w2 for v in toynn.labels().values]
-    factors_ok = all(_zero(f - e) for f, e in zip(factors, expected))
+    factors_ok = all(is_zero(f - e) for f, e in zip(factors, expected))
     trap = toynn.w1_trap_set()
     below_zero = trap.contains(sp.Rational(-1, 100)) is sp.true and trap.contains(sp.Rational(1, 100)) is sp.false
     ends = [[round(e / TOY_LARGE_LR, 4) for e in piece] for piece in _trap_pieces()]
