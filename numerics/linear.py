@@ -30,6 +30,8 @@ from .ensemble import NoiseSampler, blocks, check_count, iterate, lambdify_gradi
 
 #: relative tolerance for symmetry and positive semidefiniteness of float Hessians
 FLOAT_TOLERANCE = 1e-12
+#: seed blocks updated together, so that each batch's GEMM has many rows
+BLOCKS_PER_GEMM = 16
 
 
 def check_hessians(hessians) -> np.ndarray:
@@ -121,10 +123,15 @@ class _BatchStep:
             dimension = hessians.shape[1]
             self.stacked = hessians.transpose(2, 0, 1).reshape(dimension, n_value * dimension)
 
-    def __call__(self, rng: np.random.Generator, state: np.ndarray, out: np.ndarray) -> np.ndarray | None:
-        """Write the new states into ``out``; return the permutation applied (None: identity)."""
+    def __call__(self, rngs, widths, state: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+        """Write the new states into ``out``; return the permutation applied (None: identity).
+
+        ``rngs``/``widths``: the seed blocks stacked in ``state``, each drawing its own runs' batches.
+        """
         if self.transposed is not None:
-            ids = rng.integers(0, len(self.transposed), len(state), dtype=np.int32)
+            kind = np.uint16 if len(self.transposed) <= 1 << 16 else np.int64  # uint16 sorts by radix
+            ids = np.concatenate([rng.integers(0, len(self.transposed), width, dtype=kind)
+                                  for rng, width in zip(rngs, widths)])
             order = np.argsort(ids, kind="stable")
             edges = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=len(self.transposed)))])
             if self.scratch is None or self.scratch.shape != state.shape:
@@ -136,9 +143,12 @@ class _BatchStep:
             return order
         n_value, dimension = len(self.hessians), self.hessians.shape[1]
         if self.replace:
-            members = rng.integers(0, n_value, (len(state), self.batch))
+            members = np.concatenate([rng.integers(0, n_value, (width, self.batch)) for rng, width in zip(rngs, widths)])
         else:
-            members = np.argpartition(rng.random((len(state), n_value)), self.batch - 1, axis=1)[:, : self.batch]
+            members = np.concatenate([
+                np.argpartition(rng.random((width, n_value)), self.batch - 1, axis=1)[:, : self.batch]
+                for rng, width in zip(rngs, widths)
+            ])
         products = (state @ self.stacked).reshape(len(state), n_value, dimension)
         chosen = products[np.arange(len(state))[:, None], members].mean(axis=1)
         np.subtract(state, self.lr * chosen, out=out)
@@ -178,8 +188,8 @@ def simulate_linear(
     """R runs of linearised SGD (7), x_{t+1} = (I - (η/B) Σ_{j∈S_t} H_j) x_t, from the same x0.
 
     hessians: (n, d, d) symmetric PSD; batch B drawn uniformly without replacement (the paper)
-    or as B independent uniform draws (``replace``). Runs of a block are updated as grouped GEMMs
-    (see ``_BatchStep``); a run whose norm exceeds ``bound`` (or stops being finite) is recorded
+    or as B independent uniform draws (``replace``). Up to ``BLOCKS_PER_GEMM`` seed blocks of runs
+    are updated together as grouped GEMMs (see ``_BatchStep``); a run whose norm exceeds ``bound`` (or stops being finite) is recorded
     as escaped at that step, its last in-bound state kept, and it is set to 0, which the linear
     map keeps at 0: nothing overflows.
     """
@@ -194,8 +204,11 @@ def simulate_linear(
     step = _BatchStep(array, lr, batch, replace)
     sums, alive = np.zeros(steps + 1), np.zeros(steps + 1, dtype=int)
     finals, escapes, snapshots = [], [], {t: [] for t in times}
-    for first, stop, rng in blocks(runs, seed):
-        width = stop - first
+    seeded = list(blocks(runs, seed))
+    for group in range(0, len(seeded), BLOCKS_PER_GEMM):
+        stacked = seeded[group : group + BLOCKS_PER_GEMM]
+        rngs, widths = [rng for _, _, rng in stacked], [stop - first for first, stop, _ in stacked]
+        width = sum(widths)
         state, spare = np.tile(start, (width, 1)), np.empty((width, len(start)))
         run_at = np.arange(width)  # run_at[k]: which run sits in row k
         escaped_at = np.full(width, -1)
@@ -203,7 +216,7 @@ def simulate_linear(
         for t in range(steps + 1):
             if t > 0:
                 with np.errstate(over="ignore", invalid="ignore"):
-                    order = step(rng, state, spare)
+                    order = step(rngs, widths, state, spare)
                 state, spare = spare, state
                 if order is not None:
                     run_at = run_at[order]
