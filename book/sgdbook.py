@@ -1,0 +1,415 @@
+"""The book's one helper module: the verification report, claim sections, figure style and seeds.
+
+Pages import it (``import sgdbook``) for the figure style, reproducible seeds and LaTeX display of
+SymPy results. Sphinx loads it as an extension (``local_extensions`` in _config.yml) for the
+directives that render claims from the report written by ``sgdverify verify --json``:
+
+* ``{sgd-claim} ID`` — one claim and the claims that correct it: statement, verdict, every check;
+* ``{sgd-claims} FAMILY`` — every claim of a family (``ziyin``, ``wu``, ...) not yet on this page;
+* ``{sgd-summary} [FAMILY]`` — one row per claim: where, statement, verdict;
+* ``{sgd-errata}`` — every refuted claim with the data that reproduces the refutation;
+* ``{sgd-report-info}`` — what produced the report: versions, seed, mode, digits.
+
+Nothing here is typed in: statements, verdicts and evidence come from the report, which must
+cover the registry exactly (a missing, extra or changed claim is a build warning, so ``-W``
+fails). Pages that use the directives are re-read whenever the report changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+from collections import Counter
+from importlib.metadata import version
+from pathlib import Path
+
+import matplotlib
+import sympy as sp
+from IPython.display import Markdown, Math, display
+
+from verify import papers
+from verify.claim import check_seed
+from verify.registry import all_claims
+
+BOOK = Path(__file__).resolve().parent
+REPORT_ENV = "SGDBOOK_REPORT"
+DEFAULT_REPORT = BOOK / "_data" / "report.json"
+#: root of every figure's SeedSequence (a figure's stream depends on this and its name only)
+FIGURE_SEED = 0
+
+VERDICT_BADGE = {"proved": "bdg-success", "confirmed": "bdg-info", "refuted": "bdg-danger", "inconclusive": "bdg-warning"}
+KIND_NAME = {"symbolic": "symbolic", "high_precision": "high precision", "simulation": "simulation"}
+PAPERS = {p.key: p for p in vars(papers).values() if isinstance(p, papers.Paper)}
+
+matplotlib.rc_file(BOOK / "matplotlibrc")
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def report_path() -> Path:
+    """``$SGDBOOK_REPORT`` if set, else book/_data/report.json."""
+    return Path(os.environ.get(REPORT_ENV) or DEFAULT_REPORT).resolve()
+
+
+def load_report(path: Path | None = None) -> dict:
+    path = path or report_path()
+    if not path.is_file():
+        raise FileNotFoundError(f"no verification report at {path}: run `sgdverify verify --json {path}` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def stale(report: dict) -> list[str]:
+    """How the report differs from the registry: claims missing, extra, or with another statement."""
+    registry = {claim.id: claim for claim in all_claims()}
+    recorded = {claim["id"]: claim for claim in report["claims"]}
+    problems = [f"{i} is in the registry but not in the report" for i in registry if i not in recorded]
+    problems += [f"{i} is in the report but not in the registry" for i in recorded if i not in registry]
+    problems += [
+        f"{i}: the registry's statement differs from the report's"
+        for i, claim in registry.items()
+        if i in recorded and claim.statement != recorded[i]["statement"]
+    ]
+    return problems
+
+
+def family(claim_id: str) -> str:
+    return claim_id.split(".", 1)[0]
+
+
+def label(claim_id: str, prefix: str = "claim") -> str:
+    """The HTML id of a claim's section (docutils' normalisation: lower case, runs of other
+    characters to one hyphen)."""
+    return f"{prefix}-" + re.sub(r"[^a-z0-9]+", "-", claim_id.lower()).strip("-")
+
+
+# --- helpers for pages -----------------------------------------------------------------------
+
+
+def seed(name: str):
+    """The SeedSequence of the figure ``name``, derived like a check's seed (verify.claim.check_seed)."""
+    return check_seed(FIGURE_SEED, f"book/{name}", 0)
+
+
+def equations(*rows: tuple) -> None:
+    r"""Display aligned lines ``(lhs, rhs)`` (read as lhs = rhs) or ``(lhs, relation, rhs)``;
+    SymPy results go through ``sympy.latex``."""
+    lines = []
+    for row in rows:
+        lhs, relation, rhs = row if len(row) == 3 else (row[0], "=", row[1])
+        lines.append(f"{lhs} &{relation} {rhs if isinstance(rhs, str) else sp.latex(rhs)}")
+    display(Math(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"))
+
+
+def sgdverify(*args: str) -> None:
+    """Run ``sgdverify ARGS`` in this process (the CLI itself) and print the command and its output."""
+    from click.testing import CliRunner
+
+    from verify.cli import cli
+
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    if result.exit_code != 0:
+        raise RuntimeError(f"sgdverify {shlex.join(args)} exited with status {result.exit_code}: {result.output}")
+    print(f"$ sgdverify {shlex.join(args)}\n{result.output}")
+
+
+def table(header: list[str], rows: list[list]) -> None:
+    """Display a table; cells are shown literally (numbers as computed)."""
+    display(Markdown(markdown_table(header, [[escape(cell) for cell in row] for row in rows])))
+
+
+# --- MyST text for claims --------------------------------------------------------------------
+
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!$<>~&:])")
+
+
+def escape(text: str) -> str:
+    """Plain text as Markdown that renders literally (a backslash before Markdown's punctuation;
+    ``|`` matters only in tables, where ``markdown_table`` escapes it)."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code(text: str) -> str:
+    text = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A pipe table of cells already in Markdown (``escape`` or ``code`` them first)."""
+    def row(cells):
+        return "| " + " | ".join(cell.replace("|", r"\|") or " " for cell in cells) + " |"
+
+    lines = [row([escape(h) for h in header]), "|" + "---|" * len(header), *map(row, rows)]
+    return "\n".join(lines)
+
+
+def _value(value) -> str:
+    """An evidence value as a code span (strings as they are, nested values as JSON)."""
+    if value == "":
+        return ""
+    return code(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+def _columns(records) -> list[str]:
+    return list(dict.fromkeys(key for record in records for key in record))
+
+
+def evidence_markdown(data: dict) -> str:
+    """A check's evidence as tables: scalars in one, each nested record set in its own."""
+    if not data:
+        return "*No data recorded.*"
+    parts = []
+    scalars = [(key, value) for key, value in data.items() if not isinstance(value, (dict, list))]
+    if scalars:
+        parts.append(markdown_table(["", "value"], [[escape(k), _value(v)] for k, v in scalars]))
+    for key, value in data.items():
+        if isinstance(value, (dict, list)):
+            parts.append(f"**{escape(key)}**\n\n{_nested_markdown(value)}")
+    return "\n\n".join(parts)
+
+
+def _nested_markdown(value) -> str:
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        columns = _columns(value)
+        return markdown_table(columns, [[_value(v.get(c, "")) for c in columns] for v in value])
+    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+        columns = _columns(value.values())
+        rows = [[escape(k)] + [_value(v.get(c, "")) for c in columns] for k, v in value.items()]
+        return markdown_table([""] + columns, rows)
+    if isinstance(value, dict):
+        return markdown_table(["", "value"], [[escape(k), _value(v)] for k, v in value.items()])
+    return code(", ".join(v if isinstance(v, str) else json.dumps(v) for v in value)) if value else "*(empty)*"
+
+
+def badge(verdict: str) -> str:
+    return f"{{{VERDICT_BADGE[verdict]}}}`{verdict}`"
+
+
+def claim_ref(claim_id: str) -> str:
+    return f"{{ref}}`{claim_id} <{label(claim_id)}>`"
+
+
+def math_block(latex: str) -> str:
+    return f"```{{math}}\n{latex}\n```"
+
+
+def check_heading(check: dict) -> str:
+    version_note = f" · as printed in {escape(check['version'])}" if check["version"] else ""
+    return f"{badge(check['verdict'])} **{KIND_NAME[check['kind']]}**{version_note} — *{escape(check['title'])}*"
+
+
+def check_markdown(check: dict, evidence_title: str = "Evidence", open_: bool = False) -> str:
+    options = "\n:open:" if open_ else ""
+    return (
+        f":::::{{container}} sgd-check sgd-verdict-{check['verdict']}\n"
+        f"{check_heading(check)}\n\n{escape(check['summary'])}\n\n"
+        f"*Tolerance:* {escape(check['tolerance'])}\n\n"
+        f"::::{{dropdown}} {escape(evidence_title)} ({escape(check['seconds'])} s){options}\n"
+        f"{evidence_markdown(check['evidence'])}\n::::\n:::::"
+    )
+
+
+def citations(claim: dict) -> str:
+    return "; ".join(escape(PAPERS[key].citation) for key in claim["papers"])
+
+
+def claim_markdown(claim: dict, corrections: list[dict]) -> str:
+    """A claim's section: the statement as a theorem, the verdict, then every check."""
+    lines = [
+        f"::::::{{container}} sgd-claim sgd-verdict-{claim['verdict']}",
+        f":name: {label(claim['id'])}",
+        "",
+        f":::::{{prf:theorem}} {code(claim['id'])} · {escape(claim['where'])}",
+        f":label: {label(claim['id'], 'statement')}",
+        ":nonumber:",
+        "",
+        math_block(claim["statement"]),
+        "",
+        f"*{escape(claim['summary'])}* — {citations(claim)}",
+        ":::::",
+        "",
+        f"**Verdict:** {badge(claim['verdict'])} {verdict_reason(claim)}",
+    ]
+    if claim["corrects"]:
+        lines.append(f"This is the corrected form of {claim_ref(claim['corrects'])}.")
+    for correction in corrections:
+        lines.append(f"Corrected form: {claim_ref(correction['id'])} {badge(correction['verdict'])}.")
+    lines.append("")
+    lines.extend(check_markdown(check) + "\n" for check in claim["checks"])
+    lines.append("::::::")
+    return "\n".join(lines)
+
+
+def verdict_reason(claim: dict) -> str:
+    counts = Counter(check["verdict"] for check in claim["checks"])
+    tally = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
+    return f"({escape(tally)} of {len(claim['checks'])} checks)"
+
+
+def errata_markdown(report: dict) -> str:
+    """Every refuted claim, in registry order, with its refuting checks' data and its correction."""
+    refuted = [c for c in report["claims"] if c["verdict"] == "refuted"]
+    if not refuted:
+        return "*The verifier refuted no claim.*"
+    corrections = _corrections(report)
+    blocks = [f"{len(refuted)} of {len(report['claims'])} claims are refuted as printed."]
+    for claim in refuted:
+        parts = [
+            f"::::::{{container}} sgd-erratum",
+            f":name: {label(claim['id'], 'erratum')}",
+            "",
+            f"**{claim_ref(claim['id'])}** · {escape(claim['where'])} · {citations(claim)}",
+            "",
+            math_block(claim["statement"]),
+            "",
+        ]
+        for check in claim["checks"]:
+            if check["verdict"] == "refuted":
+                parts.append(check_markdown(check, "Data that reproduces it", open_=True) + "\n")
+        for correction in corrections.get(claim["id"], []):
+            parts.append(f"Corrected form: {claim_ref(correction['id'])} {badge(correction['verdict'])} — "
+                         f"*{escape(correction['summary'])}*\n")
+        parts.append("::::::")
+        blocks.append("\n".join(parts))
+    return "\n\n".join(blocks)
+
+
+def summary_markdown(claims: list[dict]) -> str:
+    rows = [[claim_ref(c["id"]), escape(c["where"]), escape(c["summary"]), badge(c["verdict"])] for c in claims]
+    return markdown_table(["claim", "where", "statement", "verdict"], rows)
+
+
+def report_info_markdown(report: dict, path: Path) -> str:
+    counts = Counter(claim["verdict"] for claim in report["claims"])
+    seconds = sum(float(check["seconds"]) for claim in report["claims"] for check in claim["checks"])
+    packages = ["sgdverify", "sympy", "mpmath", "numpy", "scipy", "matplotlib", "jupyter-book", "sphinx", "myst-nb"]
+    rows = [
+        ["report", path.name],
+        ["sgdverify version that wrote it", report["sgdverify"]],
+        ["mode", "quick (small ensembles)" if report["quick"] else "full"],
+        ["seed (root of every check's SeedSequence)", str(report["seed"])],
+        ["mpmath digits (--dps)", str(report["dps"])],
+        ["claims", str(len(report["claims"]))],
+        ["verdicts", ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))],
+        ["checks", str(sum(len(c["checks"]) for c in report["claims"]))],
+        ["time in checks", f"{seconds:.1f} s"],
+        ["Python", platform.python_version()],
+        *[[name, version(name)] for name in packages],
+    ]
+    return markdown_table(["", "value"], [[escape(k), code(v)] for k, v in rows])
+
+
+def _corrections(report: dict) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for claim in report["claims"]:
+        if claim["corrects"]:
+            found.setdefault(claim["corrects"], []).append(claim)
+    return found
+
+
+# --- the Sphinx extension --------------------------------------------------------------------
+
+
+def setup(app):
+    from docutils import nodes
+    from docutils.statemachine import StringList
+    from sphinx.util import logging
+    from sphinx.util.docutils import SphinxDirective
+
+    logger = logging.getLogger(__name__)
+
+    class ReportDirective(SphinxDirective):
+        """Renders MyST text made from the report, and marks the page as depending on it."""
+
+        def render(self, text: str) -> list:
+            self.env.note_dependency(str(app.sgdbook_path))
+            container = nodes.container()
+            self.state.nested_parse(StringList(text.splitlines()), self.content_offset, container)
+            return container.children
+
+        def shown(self) -> set[str]:
+            return self.env.sgdbook_shown.setdefault(self.env.docname, set())
+
+        def claims(self, ids) -> str:
+            corrections = _corrections(app.sgdbook_report)
+            blocks = []
+            for claim in ids:
+                record = app.sgdbook_claims[claim]
+                blocks.append(claim_markdown(record, corrections.get(claim, [])))
+                self.shown().add(claim)
+            return "\n\n".join(blocks)
+
+    class Claim(ReportDirective):
+        required_arguments = 1
+
+        def run(self):
+            wanted = self.arguments[0]
+            if wanted not in app.sgdbook_claims:
+                logger.warning(f"sgd-claim: no claim {wanted!r} in the report", location=self.get_location())
+                return []
+            group = [wanted] + [c["id"] for c in _corrections(app.sgdbook_report).get(wanted, [])]
+            return self.render(self.claims(group))
+
+    class Claims(ReportDirective):
+        required_arguments = 1
+
+        def run(self):
+            chosen = [i for i in app.sgdbook_claims if family(i) == self.arguments[0] and i not in self.shown()]
+            if not chosen:
+                return self.render("*No further claims of this family are in the registry yet.*")
+            return self.render(self.claims(chosen))
+
+    class Summary(ReportDirective):
+        optional_arguments = 1
+
+        def run(self):
+            wanted = self.arguments[0] if self.arguments else None
+            chosen = [c for c in app.sgdbook_report["claims"] if wanted in (None, family(c["id"]))]
+            if not chosen:
+                return self.render("*The registry has no claims of this family yet.*")
+            return self.render(summary_markdown(chosen))
+
+    class Errata(ReportDirective):
+        def run(self):
+            return self.render(errata_markdown(app.sgdbook_report))
+
+    class ReportInfo(ReportDirective):
+        def run(self):
+            return self.render(report_info_markdown(app.sgdbook_report, app.sgdbook_path))
+
+    def load(app_):
+        app.sgdbook_path = report_path()
+        app.sgdbook_report = load_report(app.sgdbook_path)
+        app.sgdbook_claims = {claim["id"]: claim for claim in app.sgdbook_report["claims"]}
+        for problem in stale(app.sgdbook_report):
+            logger.warning(f"stale report {app.sgdbook_path}: {problem} (run `sgdverify verify --json ...` again)")
+
+    def init_env(app_, env, docnames):
+        if not hasattr(env, "sgdbook_shown"):
+            env.sgdbook_shown = {}
+
+    def purge(app_, env, docname):
+        getattr(env, "sgdbook_shown", {}).pop(docname, None)
+
+    def coverage(app_, env):
+        shown = set().union(*getattr(env, "sgdbook_shown", {}).values())
+        for claim in all_claims():
+            if claim.id not in shown:
+                logger.warning(f"claim {claim.id} appears on no page of the book")
+
+    # a changed sgdbook.py changes this value, and a changed value re-reads every page
+    app.add_config_value("sgdbook_source", hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), "env")
+    for name, directive in (("sgd-claim", Claim), ("sgd-claims", Claims), ("sgd-summary", Summary),
+                            ("sgd-errata", Errata), ("sgd-report-info", ReportInfo)):
+        app.add_directive(name, directive)
+    app.connect("builder-inited", load)
+    app.connect("env-before-read-docs", init_env)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-check-consistency", coverage)
+    app.add_css_file("sgdbook.css")
+    return {"version": version("sgdverify"), "parallel_read_safe": False, "parallel_write_safe": True}

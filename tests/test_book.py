@@ -1,0 +1,280 @@
+"""The Jupyter Book: built strictly from a fresh report, it shows every claim, offline.
+
+The book is built once per session into a temporary directory, from a quick report written by
+``sgdverify verify --quick``, with the flags of the README's command (-W -n --keep-going), and no
+cache: what CI on a fresh clone does. Its HTML must have every chapter page, no TeX outside the
+elements MathJax renders, every figure file it references, every claim of the registry with its
+verdict, errata listing exactly the refuted claims, and nothing fetched from the network. Small
+throwaway books with the book's own configuration show that a raising cell and a broken
+cross-reference fail the build. Headless Chromium (Debian package ``chromium``) renders two
+pages offline; those tests skip when /usr/bin/chromium is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+pytest.importorskip("jupyter_book", reason="the book needs its extra: pip install -e '.[book]'")
+yaml = pytest.importorskip("yaml")
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+sys.path.insert(0, str(BOOK))
+with matplotlib.rc_context():  # sgdbook applies the book's figure style; keep it out of other tests
+    import sgdbook  # noqa: E402  (the book's helper module lives in book/)
+
+from verify.registry import all_claims  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: which page shows each claim family
+FAMILY_PAGE = {"patel": "patel", "kleinberg": "kleinberg", "wu": "wu", "ziyin": "ziyin", "ext": "derive"}
+#: math delimiters that MathJax would have consumed: \( \) \[ \] $$, or a $ opening a TeX command
+RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\$\\")
+
+
+def jupyter_book(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
+
+
+@dataclass(frozen=True)
+class Built:
+    html: Path
+    report: dict
+    log: str
+
+    def page(self, name: str) -> str:
+        return (self.html / f"{name}.html").read_text(encoding="utf-8")
+
+    def pages(self) -> dict[str, str]:
+        return {path.stem: path.read_text(encoding="utf-8") for path in sorted(self.html.glob("*.html"))}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Built:
+    """Verify (quick) into a temporary report, then build the book from it with no cache."""
+    root = tmp_path_factory.mktemp("book")
+    report = root / "report.json"
+    verify = subprocess.run([sys.executable, "-m", "verify", "verify", "--quick", "--json", str(report)],
+                            capture_output=True, text=True, timeout=1800)
+    assert verify.returncode == 0, verify.stderr[-3000:]
+    env = {**os.environ, sgdbook.REPORT_ENV: str(report)}
+    result = jupyter_book("build", str(BOOK), "--path-output", str(root), "-W", "-n", "--keep-going", env=env)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"the book did not build:\n{log[-6000:]}"
+    return Built(root / "_build" / "html", json.loads(report.read_text()), log)
+
+
+class Html(HTMLParser):
+    """Text outside math, code and scripts; ids with their classes; img sources; external loads."""
+
+    SKIPPED = {"script", "style", "pre", "code", "textarea"}
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text, self.ids, self.images, self.external = [], {}, [], []
+        self.stack: list[tuple[str, bool]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        hidden = tag in self.SKIPPED or "math" in classes or any(skip for _, skip in self.stack)
+        if tag not in {"br", "img", "meta", "link", "input", "hr", "source", "wbr"}:
+            self.stack.append((tag, hidden))
+        if attrs.get("id"):
+            self.ids[attrs["id"]] = classes
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        for key in ("src", "href"):
+            if tag in {"script", "link", "img", "iframe"} and re.match(r"(https?:)?//", attrs.get(key) or ""):
+                self.external.append(attrs[key])
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if not any(skip for _, skip in self.stack):
+            self.text.append(data)
+
+
+# --- the build and its HTML ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_every_chapter_page_exists(built):
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text())
+    files = [toc["root"]] + [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    missing = [name for name in files if not (built.html / f"{name}.html").is_file()]
+    assert not missing
+    assert (built.html / "index.html").is_file()
+    assert "WARNING:" not in built.log
+
+
+@pytest.mark.slow
+def test_no_tex_is_left_outside_what_mathjax_renders(built):
+    for name, text in built.pages().items():
+        leftovers = RAW_TEX.findall(" ".join(Html(text).text))
+        assert not leftovers, f"{name}.html has unrendered TeX: {leftovers[:5]}"
+    ziyin = built.page("ziyin")
+    assert ziyin.count('class="math notranslate nohighlight"') > 20
+    assert '_static/mathjax/tex-chtml.js' in ziyin
+    assert (built.html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+@pytest.mark.slow
+def test_every_figure_file_exists(built):
+    for name, text in built.pages().items():
+        for source in Html(text).images:
+            assert (built.html / source.split("?")[0]).is_file(), f"{name}.html: missing {source}"
+    figures = [source for source in Html(built.page("ziyin")).images if source.startswith("_images/")]
+    assert len(figures) >= 4
+    assert all((built.html / source).stat().st_size > 10_000 for source in figures)
+
+
+@pytest.mark.slow
+def test_every_claim_appears_once_with_its_verdict(built):
+    verdicts = {claim["id"]: claim["verdict"] for claim in built.report["claims"]}
+    assert set(verdicts) == {claim.id for claim in all_claims()}
+    found = {}
+    for name, text in built.pages().items():
+        for element, classes in Html(text).ids.items():
+            if element.startswith("claim-"):
+                assert element not in found, f"{element} on {found.get(element)} and {name}"
+                found[element] = (name, classes)
+    for claim_id, verdict in verdicts.items():
+        page, classes = found[sgdbook.label(claim_id)]
+        assert f"sgd-verdict-{verdict}" in classes
+        assert page == FAMILY_PAGE.get(sgdbook.family(claim_id), page)
+
+
+@pytest.mark.slow
+def test_errata_list_exactly_the_refuted_claims(built):
+    refuted = {sgdbook.label(c["id"], "erratum") for c in built.report["claims"] if c["verdict"] == "refuted"}
+    listed = {element for element in Html(built.page("errata")).ids if element.startswith("erratum-")}
+    assert refuted and listed == refuted
+
+
+@pytest.mark.slow
+def test_pages_load_nothing_from_the_network(built):
+    for name, text in built.pages().items():
+        assert not Html(text).external, f"{name}.html loads {Html(text).external}"
+
+
+# --- the build fails on a raising cell or a broken reference ---------------------------------
+
+
+def mini_book(folder: Path, page: str) -> Path:
+    """A one-page book with the book's configuration (less its report directives)."""
+    config = yaml.safe_load((BOOK / "_config.yml").read_text())
+    del config["sphinx"]["local_extensions"]
+    config["sphinx"]["config"].pop("html_static_path")
+    (folder / "_config.yml").write_text(yaml.safe_dump(config))
+    (folder / "_toc.yml").write_text("format: jb-book\nroot: index\n")
+    header = "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n# Mini\n\n"
+    (folder / "index.md").write_text(header + page)
+    return folder
+
+
+def build_mini(page: str) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory() as folder:
+        return jupyter_book("build", str(mini_book(Path(folder), page)), "-W", "-n", "--keep-going")
+
+
+@pytest.mark.slow
+def test_a_mini_book_with_the_same_configuration_builds():
+    result = build_mini("```{code-cell} ipython3\nprint(6 * 7)\n```\n\nSee {ref}`the top <top>`.\n\n(top)=\n## Top\n")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+
+
+@pytest.mark.slow
+def test_a_raising_cell_fails_the_build():
+    result = build_mini("```{code-cell} ipython3\nraise RuntimeError('cell 2 is broken')\n```\n")
+    assert result.returncode != 0
+    assert "cell 2 is broken" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_a_broken_cross_reference_fails_the_build():
+    result = build_mini("```{code-cell} ipython3\nprint(6 * 7)\n```\n\nSee {ref}`nowhere-at-all`.\n")
+    assert result.returncode != 0
+    assert "nowhere-at-all" in result.stdout + result.stderr
+
+
+# --- the helpers that render claims ------------------------------------------------------------
+
+
+def test_a_stale_report_is_named():
+    claims = [{"id": claim.id, "statement": claim.statement} for claim in all_claims()]
+    first = claims[0]["id"]
+    assert sgdbook.stale({"claims": claims}) == []
+    assert sgdbook.stale({"claims": claims[1:]}) == [f"{first} is in the registry but not in the report"]
+    changed = [{**claims[0], "statement": "x"}] + claims[1:] + [{"id": "nobody.claim", "statement": ""}]
+    assert sgdbook.stale({"claims": changed}) == [
+        "nobody.claim is in the report but not in the registry",
+        f"{first}: the registry's statement differs from the report's",
+    ]
+
+
+def test_text_and_evidence_render_literally():
+    from markdown_it import MarkdownIt
+
+    render = MarkdownIt("commonmark").enable("table").render
+    tricky = "P(|w_t| > ε) = *1/2* [a] `b` $x$ \\ #1"
+    assert render(sgdbook.escape(tricky)) == f"<p>{tricky.replace('>', '&gt;')}</p>\n"
+    evidence = {"mu": "-0.3", "points": [{"t": 5, "ci": "[0.1, 0.2]"}, {"t": 6, "ok": True}],
+                "by_a": {"-1": {"low": "0.5"}}, "pair": ["1|2", 3]}
+    html = render(sgdbook.evidence_markdown(evidence))
+    assert html.count("<table>") == 3
+    assert "<code>[0.1, 0.2]</code>" in html and "<code>true</code>" in html and "<code>1|2, 3</code>" in html
+    assert sgdbook.label("ext.trap_set") == "claim-ext-trap-set"
+
+
+# --- a browser renders the pages offline --------------------------------------------------------
+
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed: "
+                                    "apt-get install -y chromium (Debian) to run the browser checks")
+
+
+def chromium(*args: str) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory() as profile:
+        command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                   f"--user-data-dir={profile}", "--virtual-time-budget=10000", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=180)
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("page", ["intro", "ziyin"])
+def test_a_browser_screenshot_is_not_blank(built, page, tmp_path):
+    from matplotlib.image import imread
+
+    shot = tmp_path / f"{page}.png"
+    chromium(f"--screenshot={shot}", "--window-size=1280,900", (built.html / f"{page}.html").as_uri())
+    assert shot.is_file(), f"Chromium wrote no screenshot of {page}.html"
+    gray = imread(shot)[..., :3].mean(axis=2)
+    assert gray.std() > 0.05
+    assert np.mean(gray < 0.9) > 0.02  # some ink on the page, not a white sheet
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_mathjax_typesets_every_formula_offline(built):
+    dom = chromium("--dump-dom", (built.html / "ziyin.html").as_uri()).stdout
+    assert dom.count("<mjx-container") > 20
+    assert not RAW_TEX.findall(" ".join(Html(dom).text))
+    assert not re.search(r'class="math notranslate nohighlight">\s*\\\(', dom)
