@@ -23,6 +23,7 @@ from theory.errors import ParameterError
 from . import commands
 from . import derive as derivations
 from . import simulation
+from . import sweep as sweeps
 from .options import dps_option, emit, json_option
 from .registry import all_claims, select
 from .report import report, write_json_atomic
@@ -60,14 +61,20 @@ def claims(as_json):
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="write the full report to this file")
 @click.option("--seed", default=0, show_default=True, type=int, help="root of every check's SeedSequence")
 @click.option("--dps", default=DEFAULT_DPS, show_default=True, type=int, help="significant digits of mpmath work")
-def verify(ids, quick, json_path, seed, dps):
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
+              help="reuse and save each claim's result in this directory (resumes an interrupted run)")
+def verify(ids, quick, json_path, seed, dps, cache_dir):
     """Run the checks of the given claims (default: all) and print a table of verdicts."""
+    from .cache import ResultCache, result_from_record
+    from .report import result_record
+
     check_dps(dps)
     if seed < 0:
         raise ParameterError("seed", f"must be non-negative, got {seed}")
     chosen = select(list(ids))
+    store = ResultCache(cache_dir, seed=seed, quick=quick, dps=dps) if cache_dir else None
     err = Console(stderr=True)
-    results = []
+    results, records = [], []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("verifying", total=sum(len(c.checks) for c in chosen))
@@ -76,12 +83,20 @@ def verify(ids, quick, json_path, seed, dps):
             progress.update(task, description=label[:70])
 
         for claim in chosen:
-            result = claim.run(quick=quick, seed=seed, dps=dps, progress=advance)
+            record = store.load(claim.id) if store else None
+            if record is None:
+                result = claim.run(quick=quick, seed=seed, dps=dps, progress=advance)
+                record = result_record(result, dps)
+                if store:
+                    store.save(claim.id, record)
+            else:
+                result = result_from_record(claim, record)
             progress.advance(task, len(claim.checks))
             results.append(result)
+            records.append(record)
             if not err.is_terminal:
                 err.print(f"{claim.id}: {result.verdict.value}", highlight=False)
-    payload = report(results, seed=seed, quick=quick, dps=dps)
+    payload = report(records, seed=seed, quick=quick, dps=dps)
     if json_path:
         write_json_atomic(json_path, payload)
     _print_results(results)
@@ -225,6 +240,7 @@ def _register_paper_commands() -> None:
 
 
 _register_paper_commands()
+sweeps.register(cli)
 
 
 def main(argv=None) -> None:

@@ -69,7 +69,9 @@ def result_record(result: ClaimResult, dps: int) -> dict:
     }
 
 
-def report(results: Iterable[ClaimResult], *, seed: int, quick: bool, dps: int) -> dict:
+def report(results: Iterable[ClaimResult | dict], *, seed: int, quick: bool, dps: int) -> dict:
+    """The report of ``results``: ClaimResults, or records already made by ``result_record``
+    (as the result cache stores them)."""
     from importlib.metadata import version
 
     return {
@@ -77,8 +79,22 @@ def report(results: Iterable[ClaimResult], *, seed: int, quick: bool, dps: int) 
         "seed": seed,
         "quick": quick,
         "dps": dps,
-        "claims": [result_record(r, dps) for r in results],
+        "claims": [r if isinstance(r, dict) else result_record(r, dps) for r in results],
     }
+
+
+#: fields of a check record that measure the run (wall time) rather than state its result
+TIMING_FIELDS = ("seconds",)
+
+
+def without_timings(payload: dict) -> dict:
+    """A report's content: ``payload`` less each check's timing fields, which differ between runs
+    of the same checks (a cached claim keeps the times of the run that computed it)."""
+    claims = [
+        {**claim, "checks": [{k: v for k, v in check.items() if k not in TIMING_FIELDS} for check in claim["checks"]]}
+        for claim in payload["claims"]
+    ]
+    return {**payload, "claims": claims}
 
 
 def write_json_atomic(path: str | os.PathLike, payload: dict) -> None:
