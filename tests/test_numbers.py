@@ -50,6 +50,21 @@ def test_injection_attempt_is_refused_and_not_executed(tmp_path):
     assert not Path(target).exists()
 
 
+def test_power_towers_are_refused():
+    with pytest.raises(ParameterError):
+        parse_exact("((((2**64)**64)**64)**64)**64")
+    assert parse_exact("(2**64)**2") == 2**128
+
+
+def test_finite_noise_never_evaluates_strings():
+    from theory.noise import FiniteNoise
+
+    with pytest.raises(ParameterError) as error:
+        FiniteNoise.of(["__import__('os').getcwd()", "1"], [sp.Rational(1, 2)] * 2)
+    assert error.value.parameter == "values"
+    assert FiniteNoise.of([1, -2], [sp.Rational(1, 2)] * 2).values == (1, -2)
+
+
 def test_lists():
     assert parse_list("1,-2", "values") == [1, -2]
     with pytest.raises(ParameterError):

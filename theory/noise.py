@@ -17,6 +17,13 @@ from .errors import ParameterError
 x = sp.Symbol("x", real=True)
 
 
+def _numbers(items, parameter: str) -> tuple[sp.Expr, ...]:
+    try:
+        return tuple(sp.sympify(item, strict=True) for item in items)
+    except (sp.SympifyError, TypeError):
+        raise ParameterError(parameter, "expected numbers (parse text with theory.numbers.parse_exact)") from None
+
+
 @dataclass(frozen=True)
 class FiniteNoise:
     """x takes ``values[i]`` with probability ``probs[i]`` (exact; the probabilities sum to 1)."""
@@ -43,8 +50,9 @@ class FiniteNoise:
 
     @classmethod
     def of(cls, values, probs) -> "FiniteNoise":
-        """Build from any numbers SymPy reads exactly (ints, Rationals, expressions)."""
-        return cls(tuple(sp.sympify(v) for v in values), tuple(sp.sympify(p) for p in probs))
+        """Build from numbers (ints, Fractions, SymPy numbers); text goes through
+        ``theory.numbers.parse_exact`` first — strings are refused here, never evaluated."""
+        return cls(_numbers(values, "values"), _numbers(probs, "probs"))
 
     @property
     def atoms(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:

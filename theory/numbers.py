@@ -17,6 +17,7 @@ from .errors import ParameterError
 MAX_LENGTH = 200
 MAX_EXPONENT = 64
 MAX_DIGITS = 400
+MAX_BITS = 4096  # the size of an exact power; stops towers like ((2**64)**64)**64
 _CONSTANTS = {"pi": sp.pi, "e": sp.E}
 _FUNCTIONS = {"sqrt": sp.sqrt}
 _BINARY = {
@@ -82,6 +83,8 @@ def _build(node: ast.AST, source: str, parameter: str) -> sp.Expr:
         small = exponent.is_Rational and abs(exponent.p) <= MAX_EXPONENT and exponent.q <= MAX_EXPONENT
         if not small:
             raise ParameterError(parameter, f"exponent must be a small rational in {source!r}")
+        if base.is_Rational and abs(exponent.p) * max(abs(base.p), base.q).bit_length() > MAX_BITS:
+            raise ParameterError(parameter, f"{source!r} has more than {MAX_BITS} bits")
         if base == 0 and exponent < 0:
             raise ParameterError(parameter, f"division by zero in {source!r}")
         return base**exponent
