@@ -260,7 +260,7 @@ def errata_markdown(report: dict) -> str:
     blocks = [f"{len(refuted)} of {len(report['claims'])} claims are refuted as printed."]
     for claim in refuted:
         parts = [
-            f"::::::{{container}} sgd-erratum",
+            "::::::{container} sgd-erratum",
             f":name: {label(claim['id'], 'erratum')}",
             "",
             f"**{claim_ref(claim['id'])}** · {escape(claim['where'])} · {citations(claim)}",
