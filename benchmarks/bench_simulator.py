@@ -3,8 +3,9 @@
 Each route's updates per second (runs × steps / wall time) is compared with
   (a) the float-RNG floor: generating one float64 per update into a preallocated buffer, and
       nothing else (one thread);
-  (b) a per-run Python loop over steps, on a small ensemble;
-  (c) for workload B (linearised SGD, d = 32), the GEMM throughput of np.matmul at the same size.
+  (b) the naive simulation of the same model: a per-run Python loop over steps drawing one x
+      from the same noise law per step, on a small ensemble;
+  (c) for workload B (linearised SGD, d = 32), the machine's GEMM throughput at the engine's shape.
 Prints a table and writes JSON (``--out``, default benchmarks/results.json). Not a test: the
 numbers are machine- and load-dependent; only ratios taken in one run mean anything.
 """
@@ -12,6 +13,7 @@ numbers are machine- and load-dependent; only ratios taken in one run mean anyth
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
 import platform
@@ -46,16 +48,27 @@ def float_floor(repeats: int) -> float:
     return buffer.size / best_of(lambda: rng.random(out=buffer), repeats)
 
 
-def python_loop(repeats: int) -> float:
+def python_loop(noise, lr, repeats: int) -> float:
+    """updates/s of the naive simulation of the same model: a Python loop over runs and steps,
+    drawing one x from ``noise`` per step with NumPy's scalar calls."""
     rng = np.random.Generator(np.random.PCG64(0))
-    factors = (1 - 0.8 * 1.0, 1 - 0.8 * -2.0)
-    runs, steps = 200, 500
+    if isinstance(noise, FiniteNoise):
+        factors = [1 - lr * float(v) for v in noise.values]
+        cumulative = np.cumsum([float(p) for p in noise.probs])[:-1].tolist()
+        factor = lambda: factors[bisect.bisect_right(cumulative, rng.random())]  # noqa: E731
+    elif isinstance(noise, UniformNoise):
+        low, high = float(noise.low), float(noise.high)
+        factor = lambda: 1 - lr * rng.uniform(low, high)  # noqa: E731
+    else:
+        mean, std = float(noise.mean), float(noise.std)
+        factor = lambda: 1 - lr * rng.normal(mean, std)  # noqa: E731
+    runs, steps = 100, 500
 
     def loop():
         for _ in range(runs):
             w = 1.0
             for _ in range(steps):
-                w *= factors[rng.random() < 0.5]
+                w *= factor()
 
     return runs * steps / best_of(loop, repeats)
 
@@ -87,7 +100,7 @@ def gemm_flops(repeats: int) -> float:
 
 def workload_b(repeats: int) -> float:
     """updates/s (run-steps) of linearised SGD, d = 32, n = 4, B = 1, without replacement."""
-    hessians, runs, steps = workload_b_hessians(), 1 << 14, 50
+    hessians, runs, steps = workload_b_hessians(), 1 << 16, 100
     x0 = np.full(DIMENSION, DIMENSION**-0.5)
     return runs * steps / best_of(
         lambda: simulate_linear(hessians, 0.01, 1, False, runs, steps, np.random.SeedSequence(0), x0), repeats
@@ -114,20 +127,22 @@ def main() -> None:
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results.json"))
     args = parser.parse_args()
     floor = float_floor(args.repeats)
-    loop = python_loop(args.repeats)
-    rows = {
-        "float floor (1 float64 per update)": floor,
-        "python loop (per run, per step)": loop,
-        "count route, two-point, T=1000": route(TWO_POINT, 0.8, 1 << 18, 1000, "count", args.repeats),
-        "count route, three atoms, T=1000": route(THREE_ATOMS, 0.3, 1 << 17, 1000, "count", args.repeats),
-        "bits route, two-point, T=1024": route(TWO_POINT, 0.8, 1 << 18, 1024, "bits", args.repeats),
-        "float path, uniform noise": route(UniformNoise(sp.Integer(-1), sp.Integer(2)), 0.3, 1 << 16, 512, "float", args.repeats),
-        "float path, Gaussian noise": route(GaussianNoise(R(-1, 10), sp.Integer(2)), 0.3, 1 << 16, 512, "float", args.repeats),
-        "float path, two-point": route(TWO_POINT, 0.8, 1 << 16, 512, "float", args.repeats),
+    uniform, gaussian = UniformNoise(sp.Integer(-1), sp.Integer(2)), GaussianNoise(R(-1, 10), sp.Integer(2))
+    cases = {  # name: (noise, lr, runs, steps, route)
+        "count route, two-point, T=1000": (TWO_POINT, 0.8, 1 << 18, 1000, "count"),
+        "count route, three atoms, T=1000": (THREE_ATOMS, 0.3, 1 << 17, 1000, "count"),
+        "bits route, two-point, T=1024": (TWO_POINT, 0.8, 1 << 18, 1024, "bits"),
+        "float path, uniform noise": (uniform, 0.3, 1 << 16, 512, "float"),
+        "float path, Gaussian noise": (gaussian, 0.3, 1 << 16, 512, "float"),
+        "float path, two-point": (TWO_POINT, 0.8, 1 << 16, 512, "float"),
+        "float path, three atoms": (THREE_ATOMS, 0.3, 1 << 16, 512, "float"),
     }
-    print(f"{'route':42s} {'updates/s':>12s} {'× floor':>9s} {'× python':>10s}")
-    for name, rate in rows.items():
-        print(f"{name:42s} {rate:12.3g} {rate / floor:9.2f} {rate / loop:10.0f}")
+    rows = {name: (route(noise, lr, runs, steps, kind, args.repeats), python_loop(noise, lr, args.repeats))
+            for name, (noise, lr, runs, steps, kind) in cases.items()}
+    print(f"float floor (1 float64 per update): {floor:.3g} updates/s")
+    print(f"{'route':36s} {'updates/s':>12s} {'× floor':>9s} {'Python loop':>12s} {'× loop':>8s}")
+    for name, (rate, loop) in rows.items():
+        print(f"{name:36s} {rate:12.3g} {rate / floor:9.2f} {loop:12.3g} {rate / loop:8.0f}")
     gemm = gemm_flops(args.repeats)
     linear_rate, linear_loop = workload_b(args.repeats), workload_b_python_loop(args.repeats)
     linear_flops = 2 * DIMENSION**2 * linear_rate
@@ -136,9 +151,10 @@ def main() -> None:
     payload = {
         "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpus": os.cpu_count(),
                     "numpy": np.__version__},
-        "updates_per_second": {k: repr(v) for k, v in rows.items()},
-        "ratio_to_floor": {k: repr(v / floor) for k, v in rows.items()},
-        "ratio_to_python_loop": {k: repr(v / loop) for k, v in rows.items()},
+        "float_floor": repr(floor),
+        "routes": {name: {"updates_per_second": repr(rate), "ratio_to_floor": repr(rate / floor),
+                          "python_loop_updates_per_second": repr(loop), "ratio_to_python_loop": repr(rate / loop)}
+                   for name, (rate, loop) in rows.items()},
         "workload_b": {"dimension": DIMENSION, "hessians": HESSIAN_COUNT, "batch": 1,
                        "run_steps_per_second": repr(linear_rate), "gemm_flops": repr(gemm),
                        "ratio_to_gemm": repr(linear_flops / gemm), "ratio_to_python_loop": repr(linear_rate / linear_loop)},

@@ -16,22 +16,30 @@ x·(M x)/2; ``theory.wu`` derives its moments from the same definition.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
+from threadpoolctl import ThreadpoolController
 
 from theory import wu
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise
 
-from .ensemble import NoiseSampler, blocks, check_count, iterate, lambdify_gradient
+from .ensemble import NoiseSampler, blocks, check_count, check_runs, iterate, lambdify_gradient
 
 #: relative tolerance for symmetry and positive semidefiniteness of float Hessians
 FLOAT_TOLERANCE = 1e-12
-#: seed blocks updated together, so that each batch's GEMM has many rows
-BLOCKS_PER_GEMM = 16
+#: at most this many distinct batches: one GEMM per batch (≥ 16 rows each in a block of 4096 runs)
+GROUPED_BATCHES = 256
+#: steps whose batch draws are taken at once
+STEPS_PER_DRAW = 32
+#: most members of one batch in a simulation (drawn with replacement, B may exceed n)
+MAX_BATCH = 1 << 12
 
 
 def check_hessians(hessians) -> np.ndarray:
@@ -100,59 +108,68 @@ def mean_sq_norm_exact(operator: np.ndarray, x0, steps: int) -> np.ndarray:
     return out
 
 
-class _BatchStep:
-    """One step x ← (I - ηM_S) x for a block of runs, each with its own uniformly drawn batch S.
+class _GroupedStep:
+    """x ← (I - ηM_S) x for a block of runs when the batches are few (≤ ``GROUPED_BATCHES``).
 
-    With at most ``theory.wu.MAX_BATCHES`` distinct batches the update matrices A_S are
-    precomputed; runs are permuted (a uniform random order) so that every batch's runs are
-    contiguous, and each group is one GEMM X_S A_Sᵀ. The permutation is returned so the caller
-    can keep track of which run is where. Beyond that many batches, all H_i x are computed by one
-    GEMM against the stacked Hessians and each run sums its own B of them.
+    The update matrices A_S are precomputed. Each step, every run draws its batch; the runs are
+    then permuted (a stable sort by batch) so that each batch's runs are contiguous rows, and each
+    group is one GEMM X_S A_Sᵀ. Batch draws for ``STEPS_PER_DRAW`` steps are taken at once, as
+    uint32 (whose stream PCG64 continues across calls, so the draws do not depend on that number).
     """
 
     def __init__(self, hessians: np.ndarray, lr: float, batch: int, replace: bool):
-        self.hessians, self.lr, self.batch, self.replace = hessians, lr, batch, replace
-        n_value = len(hessians)
-        wu.check_batch(n_value, batch, replace)
-        count = n_value**batch if replace else int(sp.binomial(n_value, batch))
-        self.scratch = None
-        if count <= wu.MAX_BATCHES:
-            self.transposed = batch_update_matrices(hessians, lr, batch, replace).transpose(0, 2, 1).copy()
-        else:
-            self.transposed = None
-            dimension = hessians.shape[1]
-            self.stacked = hessians.transpose(2, 0, 1).reshape(dimension, n_value * dimension)
+        self.transposed = batch_update_matrices(hessians, lr, batch, replace).transpose(0, 2, 1).copy()
 
-    def __call__(self, rngs, widths, state: np.ndarray, out: np.ndarray) -> np.ndarray | None:
-        """Write the new states into ``out``; return the permutation applied (None: identity).
+    def plan(self, rng: np.random.Generator, width: int, count: int) -> list[tuple[np.ndarray, list[int]]]:
+        """(order, edges) for each of ``count`` steps: rows order[edges[g]:edges[g+1]] take batch g."""
+        size = len(self.transposed)
+        ids = rng.integers(0, size, (count, width), dtype=np.uint32).astype(np.uint16)  # uint16 sorts by radix
+        orders = np.argsort(ids, axis=1, kind="stable")
+        shifted = ids + (size * np.arange(count, dtype=np.uint32))[:, None]
+        edges = np.zeros((count, size + 1), dtype=np.int64)
+        np.cumsum(np.bincount(shifted.ravel(), minlength=count * size).reshape(count, size), axis=1, out=edges[:, 1:])
+        return list(zip(orders, edges.tolist()))
 
-        ``rngs``/``widths``: the seed blocks stacked in ``state``, each drawing its own runs' batches.
-        """
-        if self.transposed is not None:
-            kind = np.uint16 if len(self.transposed) <= 1 << 16 else np.int64  # uint16 sorts by radix
-            ids = np.concatenate([rng.integers(0, len(self.transposed), width, dtype=kind)
-                                  for rng, width in zip(rngs, widths)])
-            order = np.argsort(ids, kind="stable")
-            edges = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=len(self.transposed)))])
-            if self.scratch is None or self.scratch.shape != state.shape:
-                self.scratch = np.empty_like(state)
-            np.take(state, order, axis=0, out=self.scratch)
-            for group in np.flatnonzero(edges[1:] > edges[:-1]):
-                low, high = edges[group], edges[group + 1]
-                np.dot(self.scratch[low:high], self.transposed[group], out=out[low:high])
-            return order
-        n_value, dimension = len(self.hessians), self.hessians.shape[1]
+    def advance(self, state: np.ndarray, scratch: np.ndarray, plan) -> np.ndarray:
+        """New states into ``state``; the old ones, in the new row order, into ``scratch``; return that order."""
+        order, edges = plan
+        np.take(state, order, axis=0, out=scratch, mode="clip")  # mode "raise" would buffer ``out``
+        for group, (low, high) in enumerate(zip(edges[:-1], edges[1:])):
+            if high > low:
+                np.dot(scratch[low:high], self.transposed[group], out=state[low:high])
+        return order
+
+
+class _StackedStep:
+    """x ← x - (η/B) Σ_{j∈S} H_j x when the batches are many: all H_i x by one GEMM against the
+    stacked Hessians, then each run averages its own B of them (runs stay in place)."""
+
+    def __init__(self, hessians: np.ndarray, lr: float, batch: int, replace: bool):
+        self.lr, self.batch, self.replace, self.count = lr, batch, replace, len(hessians)
+        dimension = hessians.shape[1]
+        self.stacked = hessians.transpose(2, 0, 1).reshape(dimension, self.count * dimension)
+
+    def plan(self, rng: np.random.Generator, width: int, count: int) -> list[np.ndarray]:
+        """The members of each run's batch, (width, B), for each of ``count`` steps."""
         if self.replace:
-            members = np.concatenate([rng.integers(0, n_value, (width, self.batch)) for rng, width in zip(rngs, widths)])
-        else:
-            members = np.concatenate([
-                np.argpartition(rng.random((width, n_value)), self.batch - 1, axis=1)[:, : self.batch]
-                for rng, width in zip(rngs, widths)
-            ])
-        products = (state @ self.stacked).reshape(len(state), n_value, dimension)
+            return [rng.integers(0, self.count, (width, self.batch)) for _ in range(count)]
+        return [np.argpartition(rng.random((width, self.count)), self.batch - 1, axis=1)[:, : self.batch]
+                for _ in range(count)]
+
+    def advance(self, state: np.ndarray, scratch: np.ndarray, members: np.ndarray) -> None:
+        np.copyto(scratch, state)
+        products = (scratch @ self.stacked).reshape(len(state), self.count, -1)
         chosen = products[np.arange(len(state))[:, None], members].mean(axis=1)
-        np.subtract(state, self.lr * chosen, out=out)
+        np.subtract(scratch, self.lr * chosen, out=state)
         return None
+
+
+def _batch_step(hessians: np.ndarray, lr: float, batch: int, replace: bool) -> _GroupedStep | _StackedStep:
+    count = wu.batch_count(len(hessians), batch, replace, GROUPED_BATCHES)
+    if batch > MAX_BATCH:
+        raise ParameterError("batch", f"the simulator draws at most {MAX_BATCH} members a batch, got {batch}")
+    kind = _GroupedStep if count <= GROUPED_BATCHES else _StackedStep
+    return kind(hessians, lr, batch, replace)
 
 
 @dataclass(frozen=True)
@@ -184,70 +201,94 @@ def simulate_linear(
     x0,
     bound: float = 1e12,
     record: Sequence[int] = (),
+    workers: int | None = None,
 ) -> LinearRuns:
     """R runs of linearised SGD (7), x_{t+1} = (I - (η/B) Σ_{j∈S_t} H_j) x_t, from the same x0.
 
     hessians: (n, d, d) symmetric PSD; batch B drawn uniformly without replacement (the paper)
-    or as B independent uniform draws (``replace``). Up to ``BLOCKS_PER_GEMM`` seed blocks of runs
-    are updated together as grouped GEMMs (see ``_BatchStep``); a run whose norm exceeds ``bound`` (or stops being finite) is recorded
-    as escaped at that step, its last in-bound state kept, and it is set to 0, which the linear
-    map keeps at 0: nothing overflows.
+    or as B independent uniform draws (``replace``). Each seed block of runs goes through all its
+    steps at once (see ``_GroupedStep``), its state staying in one core's cache; blocks are spread
+    over ``workers`` threads (default: one per core), each calling a single-threaded BLAS, and the
+    numbers do not depend on the thread count. A run whose norm exceeds ``bound`` (or stops being
+    finite) is recorded as escaped at that step, its last in-bound state kept, and it is set to 0,
+    which the linear map keeps at 0: nothing overflows.
     """
     array, lr = check_hessians(hessians), check_lr(lr)
-    runs, steps = check_count("runs", runs), check_count("steps", steps, 0)
+    runs, steps = check_runs(runs), check_count("steps", steps, 0)
     start = np.asarray(x0, dtype=float).reshape(-1)
     if start.shape != (array.shape[1],) or not np.all(np.isfinite(start)):
         raise ParameterError("x0", f"expected {array.shape[1]} finite coordinates, got {np.shape(x0)}")
     times = sorted(set(record))
     if times and (times[0] < 0 or times[-1] > steps):
         raise ParameterError("record", f"steps must lie in [0, {steps}]")
-    step = _BatchStep(array, lr, batch, replace)
+    step = _batch_step(array, lr, batch, replace)
+    finals, escaped_at = np.empty((runs, len(start))), np.empty(runs, dtype=int)
+    snapshots = {t: np.empty((runs, len(start))) for t in times}
+
+    def run_block(block) -> tuple[np.ndarray, np.ndarray]:
+        first, stop, rng = block
+        sums, alive = _run_block(step, rng, np.tile(start, (stop - first, 1)), steps, bound,
+                                 finals[first:stop], escaped_at[first:stop], {t: v[first:stop] for t, v in snapshots.items()})
+        return sums, alive
+
+    with _blas_threads().limit(limits=1, user_api="blas"), ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
+        totals = list(pool.map(run_block, blocks(runs, seed)))
+    sums = np.sum([s for s, _ in totals], axis=0)  # in block order: the same sum for any thread count
+    alive = np.sum([a for _, a in totals], axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = np.where(alive > 0, sums / np.maximum(alive, 1), np.inf)
+    return LinearRuns(finals, escaped_at, means, alive, snapshots)
+
+
+@functools.cache
+def _blas_threads() -> ThreadpoolController:
+    """The BLAS libraries loaded in this process (looked up once: a lookup costs ~0.5 ms)."""
+    return ThreadpoolController()
+
+
+def _run_block(step, rng, state: np.ndarray, steps: int, bound: float, final: np.ndarray, escaped_at: np.ndarray,
+               snapshots: dict[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """All steps of one block of runs; fills ``final``/``escaped_at``/``snapshots`` (in run order)
+    and returns the sum of ‖x_t‖² and the number of runs not escaped, for each t."""
+    width = len(state)
+    scratch, last = np.empty_like(state), state.copy()
+    run_at = np.arange(width)  # run_at[k]: which run sits in row k
+    escaped_at[:] = -1
     sums, alive = np.zeros(steps + 1), np.zeros(steps + 1, dtype=int)
-    finals, escapes, snapshots = [], [], {t: [] for t in times}
-    seeded = list(blocks(runs, seed))
-    for group in range(0, len(seeded), BLOCKS_PER_GEMM):
-        stacked = seeded[group : group + BLOCKS_PER_GEMM]
-        rngs, widths = [rng for _, _, rng in stacked], [stop - first for first, stop, _ in stacked]
-        width = sum(widths)
-        state, spare = np.tile(start, (width, 1)), np.empty((width, len(start)))
-        run_at = np.arange(width)  # run_at[k]: which run sits in row k
-        escaped_at = np.full(width, -1)
-        last = state.copy()
-        for t in range(steps + 1):
-            if t > 0:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    order = step(rngs, widths, state, spare)
-                state, spare = spare, state
-                if order is not None:
-                    run_at = run_at[order]
+    sums[0], alive[:] = float(np.vdot(state, state)), width
+    if 0 in snapshots:
+        snapshots[0][:] = state
+    for first in range(1, steps + 1, STEPS_PER_DRAW):
+        plans = step.plan(rng, width, min(STEPS_PER_DRAW, steps + 1 - first))
+        for t, plan in enumerate(plans, first):
+            with np.errstate(over="ignore", invalid="ignore"):
+                order = step.advance(state, scratch, plan)
+                total = float(np.vdot(state, state))
+            if order is not None:
+                run_at = run_at[order]
+            if not total <= bound * bound:  # some run is out of bounds or not finite: look row by row
                 with np.errstate(over="ignore", invalid="ignore"):
                     squares = np.einsum("ij,ij->i", state, state)
                 fresh = ~(squares <= bound * bound) & (escaped_at[run_at] < 0)
-                if fresh.any():
-                    escaped_at[run_at[fresh]] = t
-                    last[run_at[fresh]] = spare[fresh] if order is None else spare[order[fresh]]
-                    state[fresh] = 0.0
-                    squares[fresh] = 0.0
-            else:
-                squares = np.einsum("ij,ij->i", state, state)
-            sums[t] += float(np.sum(squares))
-            alive[t] += int(np.count_nonzero(escaped_at < 0))
+                escaped_at[run_at[fresh]] = t
+                last[run_at[fresh]] = scratch[fresh]
+                state[fresh] = 0.0
+                squares[fresh] = 0.0
+                total = float(np.sum(squares))
+                alive[t:] -= np.count_nonzero(fresh)
+            sums[t] = total
             if t in snapshots:
-                snapshots[t].append(_in_run_order(state, run_at, last, escaped_at))
-        finals.append(_in_run_order(state, run_at, last, escaped_at))
-        escapes.append(escaped_at)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        means = np.where(alive > 0, sums / np.maximum(alive, 1), np.inf)
-    return LinearRuns(
-        np.concatenate(finals), np.concatenate(escapes), means, alive, {t: np.concatenate(v) for t, v in snapshots.items()}
-    )
+                snapshots[t][run_at] = state
+                _keep_last(snapshots[t], last, escaped_at)
+    final[run_at] = state
+    _keep_last(final, last, escaped_at)
+    return sums, alive
 
 
-def _in_run_order(state: np.ndarray, run_at: np.ndarray, last: np.ndarray, escaped_at: np.ndarray) -> np.ndarray:
-    """States indexed by run (row k of ``state`` holds run ``run_at[k]``); escaped runs at their last state."""
-    ordered = np.empty_like(state)
-    ordered[run_at] = state
-    return np.where((escaped_at >= 0)[:, None], last, ordered)
+def _keep_last(states: np.ndarray, last: np.ndarray, escaped_at: np.ndarray) -> None:
+    """Escaped runs (indexed by run) at their last in-bound state."""
+    escaped = escaped_at >= 0
+    states[escaped] = last[escaped]
 
 
 @dataclass(frozen=True)

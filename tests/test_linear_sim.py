@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from numerics import linear
-from theory import wu
 from verify.stats import mean_interval
 
 RNG = np.random.default_rng(7)
@@ -22,7 +21,7 @@ def test_mean_square_norm_matches_the_exact_map(monkeypatch, batch, replace, gro
     runs, steps, lr = 40000, 4, 0.6
     exact = linear.mean_sq_norm_exact(linear.second_moment_operator(HESSIANS, lr, batch, replace), X0, steps)
     if not grouped:
-        monkeypatch.setattr(wu, "MAX_BATCHES", 0)  # force the stacked-GEMM route
+        monkeypatch.setattr(linear, "GROUPED_BATCHES", 0)  # force the stacked-GEMM route
     result = linear.simulate_linear(HESSIANS, lr, batch, replace, runs, steps, np.random.SeedSequence(3), X0,
                                     record=range(steps + 1))
     level = 1 - 0.001 / steps
@@ -38,6 +37,27 @@ def test_same_seed_same_numbers_and_runs_stay_in_their_slots():
     assert np.array_equal(first.state, second.state)
     one_run = linear.simulate_linear(HESSIANS, 0.6, 1, False, 5000, 0, np.random.SeedSequence(1), X0)
     assert np.array_equal(one_run.state, np.tile(X0, (5000, 1)))
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+def test_numbers_do_not_depend_on_threads_or_draw_chunks(monkeypatch, grouped):
+    """Blocks spread over 1 or 3 threads, batch draws taken 1 or 32 steps at a time: the same
+    states, escape steps and moments, bit for bit (runs span several seed blocks)."""
+    if not grouped:
+        monkeypatch.setattr(linear, "GROUPED_BATCHES", 0)
+
+    def run(workers):
+        return linear.simulate_linear(HESSIANS, 1.4, 2, True, 9000, 40, np.random.SeedSequence(5), X0, bound=1e3,
+                                      record=(0, 17, 40), workers=workers)
+
+    reference = run(1)
+    assert 0 < np.count_nonzero(reference.escaped_at >= 0) < 9000  # the escape bookkeeping is exercised
+    monkeypatch.setattr(linear, "STEPS_PER_DRAW", 1)
+    other = run(3)
+    for name in ("state", "escaped_at", "mean_sq_norm", "alive"):
+        assert np.array_equal(getattr(reference, name), getattr(other, name)), name
+    for t in (0, 17, 40):
+        assert np.array_equal(reference.snapshots[t], other.snapshots[t])
 
 
 def test_divergence_is_an_event_with_the_last_finite_state():

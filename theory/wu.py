@@ -295,10 +295,18 @@ def second_moment_operator(hessians, lr, batch: int, replace: bool = False) -> s
     return kron(step, step) + lr**2 * factor * covariance
 
 
+def batch_count(n_value: int, batch: int, replace: bool, limit: int = MAX_BATCHES) -> int:
+    """C(n, B), or n^B with replacement, or any number above ``limit`` when it exceeds it (n^B for
+    B = 10^9 is never formed: n ≥ 2 gives n^B ≥ 2^B)."""
+    n_value, batch = check_batch(n_value, batch, replace)
+    if replace:
+        return 1 if n_value == 1 else (n_value**batch if batch <= limit.bit_length() else limit + 1)
+    return int(sp.binomial(n_value, batch))
+
+
 def batches(n_value: int, batch: int, replace: bool) -> list[tuple[int, ...]]:
     """Every equally likely batch: the C(n, B) subsets, or the n^B ordered draws with replacement."""
-    n_value, batch = check_batch(n_value, batch, replace)
-    count = n_value**batch if replace else sp.binomial(n_value, batch)
+    count = batch_count(n_value, batch, replace)
     if count > MAX_BATCHES:
         raise ParameterError("batch", f"{count} batches exceed the enumeration limit {MAX_BATCHES}")
     source = itertools.product(range(n_value), repeat=batch) if replace else itertools.combinations(range(n_value), batch)
