@@ -19,6 +19,7 @@ seed; ``chunk_steps`` only bounds memory, so results do not depend on it bit for
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,7 @@ import sympy as sp
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise, GaussianNoise, Noise, UniformNoise
 
-from .ensemble import blocks, check_count
+from .ensemble import SPAWN_GROUP, blocks, check_count, check_runs
 
 ROUTES = ("count", "bits", "float")
 #: steps multiplied in linear space before moving to log space (fixed: part of the stream's meaning)
@@ -79,45 +80,114 @@ def simulate(
     the GIL while it draws and computes); each block has its own seed, so the numbers do not
     depend on the number of threads.
     """
-    runs, steps = check_count("runs", runs), check_count("steps", steps, 0)
+    runs, steps = check_runs(runs), check_count("steps", steps, 0)
     chunk_steps = check_count("chunk_steps", chunk_steps)
-    lr = float(lr)
-    if not (np.isfinite(lr) and lr > 0):
-        raise ParameterError("lr", f"learning rate must be positive, got {lr}")
-    w0 = float(w0)
-    if not (np.isfinite(w0) and w0 != 0):
-        raise ParameterError("w0", f"initial point must be a non-zero real, got {w0}")
+    lr, w0 = _check_lr(lr), _check_w0(w0)
     times = tuple(sorted(set(record or (steps,))))
     if times[0] < 0 or times[-1] > steps:
         raise ParameterError("record", f"times must lie in [0, {steps}]")
+    chosen = _choose_route(noise, steps, route)
+    out = np.empty((len(times), runs))
+    for start, values in _block_groups(noise, lr, runs, times, seed, w0, chosen, chunk_steps, workers):
+        out[:, start : start + values.shape[1]] = values
+    return LogAbsW(times, out, chosen)
+
+
+@dataclass(frozen=True)
+class EscapeCount:
+    """Reductions of ln|w_T| over an ensemble, for ensembles too large to hold: runs with
+    ln|w_T| > ln ε, runs with w_T = 0, runs whose |w_T| overflowed float64, and the sum of the
+    finite ln|w_T|."""
+
+    runs: int
+    escaped: int
+    zero: int
+    overflowed: int
+    finite_log_sum: float
+    route: str
+
+    @property
+    def mean_log_abs_w(self) -> float:
+        """Mean ln|w_T|: -inf if some w_T = 0, +inf if some overflowed (and none is 0)."""
+        if self.zero:
+            return -np.inf
+        return np.inf if self.overflowed else self.finite_log_sum / self.runs
+
+
+def escape_count(noise: Noise, lr, runs: int, steps: int, seed: np.random.SeedSequence, log_eps: float, w0=1,
+                 route: str = "auto", workers: int | None = None) -> EscapeCount:
+    """``simulate``'s ensemble at t = steps (the same numbers for the same seed), reduced group
+    by group of blocks: memory does not grow with ``runs``."""
+    runs, steps = check_runs(runs), check_count("steps", steps, 0)
+    lr, w0 = _check_lr(lr), _check_w0(w0)
+    chosen = _choose_route(noise, steps, route)
+    escaped = zero = overflowed = 0
+    total = 0.0
+    for _, values in _block_groups(noise, lr, runs, (steps,), seed, w0, chosen, DEFAULT_CHUNK_STEPS, workers):
+        row = values[0]
+        escaped += int(np.count_nonzero(row > log_eps))
+        zero += int(np.count_nonzero(np.isneginf(row)))
+        overflowed += int(np.count_nonzero(np.isposinf(row)))
+        total += float(np.sum(row[np.isfinite(row)]))
+    return EscapeCount(runs, escaped, zero, overflowed, total, chosen)
+
+
+def _block_groups(noise, lr, runs, times, seed, w0, route, chunk_steps, workers):
+    """(first run, ln|w_t| at ``times`` for the runs from there) for successive groups of
+    ``SPAWN_GROUP`` seed blocks, each group spread over ``workers`` threads."""
+    sampler = {"count": _counts, "bits": _bits, "float": _float_path}[route]
+    start_log = np.log(abs(w0))
+    seeded = blocks(runs, seed)
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        while group := list(itertools.islice(seeded, SPAWN_GROUP)):
+            first, stop = group[0][0], group[-1][1]
+            out = np.empty((len(times), stop - first))
+
+            def run_block(block, out=out, first=first):
+                start, end, rng = block
+                out[:, start - first : end - first] = start_log + sampler(noise, lr, end - start, times, rng, chunk_steps)
+
+            list(pool.map(run_block, group))
+            yield first, out
+
+
+def _choose_route(noise: Noise, steps: int, route: str) -> str:
     routes = available_routes(noise, steps)
     chosen = routes[0] if route == "auto" else route
     if chosen not in routes:
         raise ParameterError("route", f"{route!r} is not exact for this noise; choose from {', '.join(routes)}")
-    sampler = {"count": _counts, "bits": _bits, "float": _float_path}[chosen]
-    out = np.empty((len(times), runs))
-    start_log = np.log(abs(w0))
+    return chosen
 
-    def run_block(block):
-        start, stop, rng = block
-        out[:, start:stop] = start_log + sampler(noise, lr, stop - start, times, rng, chunk_steps)
 
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        list(pool.map(run_block, blocks(runs, seed)))
-    return LogAbsW(times, out, chosen)
+def _check_lr(lr) -> float:
+    value = float(lr)
+    if not (np.isfinite(value) and value > 0):
+        raise ParameterError("lr", f"learning rate must be positive, got {lr}")
+    return value
+
+
+def _check_w0(w0) -> float:
+    value = float(w0)
+    if not (np.isfinite(value) and value != 0):
+        raise ParameterError("w0", f"initial point must be a non-zero real, got {w0}")
+    return value
 
 
 def _log_factors(noise: FiniteNoise, lr: float) -> np.ndarray:
-    with np.errstate(divide="ignore"):
+    """ln|1 - λx_i| (-inf for a zero factor, +inf for one beyond float64)."""
+    with np.errstate(divide="ignore", over="ignore"):
         return np.log(np.abs(1.0 - lr * np.array([float(v) for v in noise.values])))
 
 
 def _from_counts(counts: np.ndarray, log_factor: np.ndarray) -> np.ndarray:
-    """Σ_i n_i ln|c_i| with the convention 0·(-∞) = 0 (an atom never drawn cannot kill w)."""
+    """Σ_i n_i ln|c_i| with 0·(±∞) = 0 (an atom never drawn does nothing). A drawn zero factor
+    (ln = -∞) makes w = 0 for good; a drawn factor beyond float64 (ln = +∞, a finite real too
+    large to hold) makes |w| overflow, unless a zero factor is also drawn."""
     finite = np.where(np.isfinite(log_factor), log_factor, 0.0)
     total = counts @ finite
-    killed = (counts[:, ~np.isfinite(log_factor)] > 0).any(axis=1)
-    return np.where(killed, -np.inf, total)
+    killed = (counts[:, np.isneginf(log_factor)] > 0).any(axis=1)
+    overflowed = (counts[:, np.isposinf(log_factor)] > 0).any(axis=1)
+    return np.where(killed, -np.inf, np.where(overflowed, np.inf, total))
 
 
 def _counts(noise: FiniteNoise, lr: float, width: int, times, rng, chunk_steps) -> np.ndarray:
@@ -183,13 +253,18 @@ def _float_path(noise: Noise, lr: float, width: int, times, rng, chunk_steps) ->
             span = min(span_limit, target - done)
             fill(rng, factors[:span])
             for block in range(0, span, RENORM):
-                np.multiply.reduce(factors[block : min(span, block + RENORM)], axis=0, out=product)
-                np.abs(product, out=product)
-                with np.errstate(divide="ignore"):
+                rows_of_block = factors[block : min(span, block + RENORM)]
+                with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+                    np.multiply.reduce(rows_of_block, axis=0, out=product)
+                    spilled = ~(np.abs(product) < np.inf) | (product == 0)  # over- or underflowed, or truly 0/∞
+                    np.abs(product, out=product)
                     np.log(product, out=product)
-                log_w += product
+                    if spilled.any():  # those runs: the sum of the logs instead
+                        product[spilled] = np.log(np.abs(rows_of_block[:, spilled])).sum(axis=0)
+                    log_w += product
             done += span
-        rows.append(log_w.copy())
+        # NaN arises only from 0·∞ or -∞ + ∞, i.e. once a zero factor was drawn: w = 0 for good
+        rows.append(np.where(np.isnan(log_w), -np.inf, log_w))
     return np.array(rows)
 
 

@@ -25,7 +25,7 @@ from theory.errors import ParameterError
 from theory.fokker_planck import ItoModel
 from theory.noise import GaussianNoise
 
-from .ensemble import blocks, check_count
+from .ensemble import blocks, check_count, check_runs
 from .trapset import log_rate
 
 #: default cap on the number of iterations of one block
@@ -79,7 +79,7 @@ def euler_maruyama(
     max_iterations: int = MAX_ITERATIONS,
 ) -> SDEEnsemble:
     """w at time ``horizon`` for ``runs`` independent Euler–Maruyama paths started at ``initial(rng, n)``."""
-    runs = check_count("runs", runs)
+    runs = check_runs(runs)
     horizon, dt, bound = _positive("horizon", horizon), _positive("dt", dt), _positive("bound", bound)
     kappa = None if max_increment_variance is None else _positive("max_increment_variance", max_increment_variance)
     max_iterations = check_count("max_iterations", max_iterations)

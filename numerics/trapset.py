@@ -63,6 +63,8 @@ def _gaussian_log_rate(noise: GaussianNoise, lr: mpmath.mpf, dps: int) -> mpmath
     with working_precision(dps):
         nu = 1 - lr * evaluate(noise.mean, dps)
         tau = lr * evaluate(noise.std, dps)
+        if (nu / tau) ** 2 > FAR_FROM_ZERO * (dps + 10):
+            return _gaussian_log_rate_far(nu, tau, dps)
 
         def moment(s):
             return (
@@ -71,6 +73,27 @@ def _gaussian_log_rate(noise: GaussianNoise, lr: mpmath.mpf, dps: int) -> mpmath
             )
 
         return mpmath.diff(moment, 0)
+
+
+#: Y ~ N(ν, τ²) counts as far from 0 when (ν/τ)² > FAR_FROM_ZERO·(dps + 10): then P(|Y - ν| > |ν|)
+#: < e^{-(ν/τ)²/2} is below 10^-(dps+10) and the series of ``_gaussian_log_rate_far`` is used
+FAR_FROM_ZERO = 5
+
+
+def _gaussian_log_rate_far(nu: mpmath.mpf, tau: mpmath.mpf, dps: int) -> mpmath.mpf:
+    """E ln|ν + τZ| = ln|ν| - Σ_{k≥1} (2k-1)!!/(2k) (τ/ν)^{2k} for |ν| ≫ τ: the series of
+    ln(1 + u), u = τZ/ν, with E Z^{2k} = (2k-1)!!; asymptotic, summed while its terms decrease and
+    exceed 10^-(dps+5) (the smallest term and the neglected |u| > 1 mass are both far below that)."""
+    ratio = (tau / nu) ** 2
+    total, term, k = mpmath.log(abs(nu)), ratio / 2, 1  # term: (2k-1)!!/(2k) · ratio^k
+    tiny = mpmath.mpf(10) ** -(dps + 5)
+    while abs(term) > tiny * abs(total) + tiny:
+        total -= term
+        following = term * ratio * (2 * k + 1) * (2 * k) / (2 * k + 2)
+        if following >= term:
+            break
+        term, k = following, k + 1
+    return total
 
 
 def log_rate_by_quadrature(noise: Noise, lr, dps: int) -> mpmath.mpf:
@@ -127,15 +150,31 @@ def scan_upper_bound(noise: Noise) -> mpmath.mpf:
     return 2 / min(nonzero) if nonzero else mpmath.mpf(0)
 
 
+def scan_lower_bound(noise: Noise, top: mpmath.mpf) -> mpmath.mpf:
+    """The scan's smallest λ: 10^-8 below both ``top`` and 1/s, s the noise's largest scale
+    (|mean| + σ, max(|a|, |b|), max|x_i|), where μ(λ) ≈ -λ E x starts to bend."""
+    if isinstance(noise, GaussianNoise):
+        scale = abs(evaluate(noise.mean, 30)) + evaluate(noise.std, 30)
+    elif isinstance(noise, UniformNoise):
+        scale = max(abs(evaluate(noise.low, 30)), abs(evaluate(noise.high, 30)))
+    else:
+        scale = max(abs(evaluate(v, 30)) for v in noise.values)
+    return mpmath.mpf(10) ** -8 * min(top, 1 / scale)
+
+
 def scan_trap_set(noise: Noise, dps: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
-    """Sign changes of μ on a log grid (singular points 1/x_i as forced cuts), refined to ``dps``."""
+    """Sign changes of μ on a log grid from ``scan_lower_bound`` to ``scan_upper_bound`` (50 or
+    500 points a decade, at most 1,600 or 16,000 in all; singular points 1/x_i as forced cuts),
+    refined to ``dps``."""
     top = scan_upper_bound(noise)
     if top == 0:
         return ()
     continuous = not isinstance(noise, FiniteNoise)
-    points = 400 if continuous else 4000
     with mpmath.workdps(20):
-        grid = [top * mpmath.mpf(10) ** (-8 + 8 * mpmath.mpf(i) / points) for i in range(points + 1)]
+        bottom = scan_lower_bound(noise, top)
+        decades = mpmath.log10(top / bottom)
+        points = int(min(mpmath.ceil(decades * (50 if continuous else 500)), 1600 if continuous else 16000))
+        grid = [bottom * (top / bottom) ** (mpmath.mpf(i) / points) for i in range(points + 1)]
         poles = [] if continuous else [1 / evaluate(v, 20) for v in noise.values if v != 0]
         poles = [p for p in poles if 0 < p < top]
         grid = sorted(set(grid) | set(poles))
@@ -169,7 +208,19 @@ def _refine(noise: Noise, left, right, poles, dps: int) -> mpmath.mpf:
         signs = {log_rate(noise, end, dps) < 0 for end in (inner_left, inner_right)}
         if len(signs) == 1:  # the trap neighbourhood of the pole is narrower than the nudge
             return left if left in poles else right
-        return mpmath.findroot(lambda t: log_rate(noise, t, dps), (inner_left, inner_right), solver="anderson")
+        return _root_in_log(noise, inner_left, inner_right, dps)
+
+
+def _root_in_log(noise: Noise, left, right, dps: int) -> mpmath.mpf:
+    """The root of μ in the bracket, solved for ln λ (so the tolerance is relative, at any scale of λ)."""
+    with working_precision(dps):
+        try:
+            root = mpmath.findroot(lambda u: log_rate(noise, mpmath.exp(u), dps),
+                                   (mpmath.log(left), mpmath.log(right)), solver="anderson")
+        except ValueError as error:  # mpmath: "Could not find root within given tolerance"
+            raise ParameterError("dps", f"μ's root in ({mpmath.nstr(left, 5)}, {mpmath.nstr(right, 5)}) could not be "
+                                        f"refined to {dps} digits: {str(error).splitlines()[0]}") from error
+        return mpmath.exp(root)
 
 
 def cross_check(noise: Noise, result: TrapSetResult) -> mpmath.mpf:
@@ -182,8 +233,6 @@ def cross_check(noise: Noise, result: TrapSetResult) -> mpmath.mpf:
             for end in (low, high):
                 if end == 0 or mpmath.isinf(end):
                     continue
-                root = mpmath.findroot(
-                    lambda t: log_rate(noise, t, result.dps), (end * (1 - width), end * (1 + width)), solver="anderson"
-                )
+                root = _root_in_log(noise, end * (1 - width), end * (1 + width), result.dps)
                 worst = max(worst, abs(root - end) / abs(end))
     return worst

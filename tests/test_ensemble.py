@@ -32,3 +32,18 @@ def test_bad_counts():
         ensemble.iterate(lambda s, r, t: s, lambda rng, n: np.zeros((n, 1)), runs=0, steps=3,
                          seed=np.random.SeedSequence(0))
     assert error.value.parameter == "runs"
+
+
+def test_blocks_spawn_lazily_the_same_children(monkeypatch):
+    """Seed children spawned a few at a time are the children spawned all at once."""
+    runs = 9 * ensemble.BLOCK_RUNS + 5
+    all_at_once = [rng.integers(1 << 62) for _, _, rng in ensemble.blocks(runs, np.random.SeedSequence(4))]
+    monkeypatch.setattr(ensemble, "SPAWN_GROUP", 2)
+    in_groups = [rng.integers(1 << 62) for _, _, rng in ensemble.blocks(runs, np.random.SeedSequence(4))]
+    assert all_at_once == in_groups and len(in_groups) == 10
+
+
+def test_runs_beyond_one_ensemble_are_refused():
+    with pytest.raises(ParameterError) as error:
+        ensemble.check_runs(ensemble.MAX_RUNS + 1)
+    assert error.value.parameter == "runs"

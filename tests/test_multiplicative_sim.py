@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from numerics.exact_law import EscapeQuestion, escape_probability
-from numerics.multiplicative_sim import available_routes, simulate
+from numerics.multiplicative_sim import available_routes, escape_count, simulate
 from numerics.trapset import log_rate
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise, GaussianNoise, UniformNoise
@@ -108,3 +108,21 @@ def test_cli_bad_input():
     completed = subprocess.run([sys.executable, "-m", "verify", "simulate", "ziyin", "--a", "-1", "--lr", "-1",
                                 "--runs", "10", "--steps", "10"], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 2 and completed.stderr.startswith("error: lr:")
+
+
+def test_float_path_survives_blocks_that_overflow():
+    """Factors 1 - λx ≈ 1e30 overflow a 16-step product (1e480): such blocks are summed in logs,
+    and the mean ln|w_T| is E ln|1 - λx| per step."""
+    law = FiniteNoise.of([R(-10) ** 30, -3], [R(1, 2), R(1, 2)])
+    runs, steps = 20000, 64
+    row = simulate(law, 1.0, runs, steps, np.random.SeedSequence(6), route="float").values[0]
+    assert np.isfinite(row).all()
+    assert steps * float(log_rate(law, 1, 30)) in mean_interval(row, 0.999)
+
+
+def test_escape_count_reduces_the_same_ensemble():
+    seed_args = dict(noise=TWO_POINT, lr=0.8, runs=3 * 4096 + 7, steps=50)
+    row = simulate(seed=np.random.SeedSequence(8), **seed_args).values[0]
+    count = escape_count(seed=np.random.SeedSequence(8), log_eps=np.log(1e-3), **seed_args)
+    assert count.escaped == np.count_nonzero(row > np.log(1e-3)) and count.zero == count.overflowed == 0
+    assert np.isclose(count.mean_log_abs_w, row.mean(), rtol=1e-12)

@@ -85,3 +85,21 @@ def test_scan_bound_is_safe():
         top = trapset.scan_upper_bound(law)
         for factor in (1, 2, 10):
             assert trapset.log_rate(law, top * factor, 20) > 0
+
+
+@pytest.mark.parametrize("mean", [20, -35])
+def test_gaussian_far_from_zero_series_matches_the_mellin_formula(monkeypatch, mean):
+    """E ln|Y|, Y ~ N(ν, τ²) with (ν/τ)² ≥ 400: the ln(1 + u) series against ₁F₁ (forced by
+    switching the series off)."""
+    noise = GaussianNoise(sp.Integer(mean), sp.Integer(1))
+    series = trapset.log_rate(noise, R(1, 2), 30)
+    monkeypatch.setattr(trapset, "FAR_FROM_ZERO", 10**9)
+    assert agree_to_digits(series, trapset.log_rate(noise, R(1, 2), 30), 28)
+
+
+def test_scan_reaches_rates_of_scale_one_over_a_huge_mean():
+    """N(1e300, 1) traps exactly the rates λ < 2e-300 (μ ≈ ln|1 - λ·1e300|): the scan's grid must
+    reach down there, and refinement works in ln λ."""
+    result = trapset.trap_set(GaussianNoise(sp.Integer(10) ** 300, sp.Integer(1)), 15)
+    ((low, high),) = result.intervals
+    assert low == 0 and agree_to_digits(high, mpmath.mpf("2e-300"), 10)

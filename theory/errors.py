@@ -11,3 +11,7 @@ class ParameterError(ValueError):
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
         self.message = message
+
+    def __reduce__(self):
+        """Rebuilt from (parameter, message), so the error crosses process and Dask boundaries."""
+        return type(self), (self.parameter, self.message)

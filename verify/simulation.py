@@ -6,7 +6,7 @@ import numpy as np
 import sympy as sp
 
 from numerics import exact_law, linear
-from numerics.multiplicative_sim import simulate
+from numerics.multiplicative_sim import escape_count
 from numerics.precision import decimal
 from theory import ziyin
 from theory.errors import ParameterError
@@ -31,21 +31,19 @@ def ziyin_ensemble(a: str, lr: str, runs: int, steps: int, w0: str, eps: str, se
     if seed < 0:
         raise ParameterError("seed", f"must be non-negative, got {seed}")
     question = exact_law.EscapeQuestion(ziyin.noise(a_value), lr_value, steps, eps_value, w0_value)
-    result = simulate(question.noise, float(lr_value), runs, steps, np.random.SeedSequence(seed),
-                      w0=float(w0_value), route=route)
-    log_w = result.values[0]
-    escaped = int(np.count_nonzero(log_w > float(sp.log(eps_value))))
-    interval = proportion_interval(escaped, runs, LEVEL)
-    zero = int(np.count_nonzero(np.isneginf(log_w)))
+    count = escape_count(question.noise, float(lr_value), runs, steps, np.random.SeedSequence(seed),
+                         float(sp.log(eps_value)), w0=float(w0_value), route=route)
+    interval = proportion_interval(count.escaped, runs, LEVEL)
     values = {
-        "escaped_fraction": decimal(sp.Rational(escaped, runs), 17),
-        "escaped": escaped,
+        "escaped_fraction": decimal(sp.Rational(count.escaped, runs), 17),
+        "escaped": count.escaped,
         "interval": [repr(interval.low), repr(interval.high)],
-        "mean_log_abs_w": "-inf" if zero else repr(float(np.mean(log_w))),
-        "zero_fraction": decimal(sp.Rational(zero, runs), 17),
+        "mean_log_abs_w": repr(count.mean_log_abs_w),
+        "zero_fraction": decimal(sp.Rational(count.zero, runs), 17),
+        "overflowed_fraction": decimal(sp.Rational(count.overflowed, runs), 17),
         "runs": runs,
         "steps": steps,
-        "route": result.route,
+        "route": count.route,
     }
     notes = [f"interval: {interval.describe()}"]
     if steps <= EXACT_STEP_LIMIT:
@@ -83,13 +81,19 @@ def linear_ensemble(curvatures: str | None, hessians_path: str | None, lr: str, 
               "runs": runs, "steps": steps}
     notes = []
     live = result.state[result.escaped_at < 0]
-    if diverged == 0 and steps > 0:
+    if diverged or steps == 0:
+        notes.append("growth rate not estimated: " + ("runs diverged (their ‖x‖ passed 1e12)" if diverged else "T = 0"))
+    else:
         squares = np.einsum("ij,ij->i", live, live)
         mean = squares.mean()
-        values["growth_rate"] = repr(float(np.log(mean) / steps))
-        values["growth_rate_stderr"] = repr(float(squares.std(ddof=1) / np.sqrt(runs) / mean / steps))
-    else:
-        notes.append("growth rate not estimated: runs diverged (their ‖x‖ passed 1e12)")
+        if mean == 0:  # every run reached x = 0 exactly (a batch matrix I - ηM with a zero eigen-direction)
+            values["growth_rate"] = "-inf"
+        else:
+            values["growth_rate"] = repr(float(np.log(mean) / steps))
+            if runs > 1:
+                values["growth_rate_stderr"] = repr(float(squares.std(ddof=1) / np.sqrt(runs) / mean / steps))
+            else:
+                notes.append("growth-rate standard error needs at least 2 runs")
     if dimension <= EXACT_DIMENSION:
         operator = linear.second_moment_operator(hessians, float(rate), batch, replace)
         values["exact_growth_rate"] = repr(float(np.log(linear.spectral_radius(operator))))

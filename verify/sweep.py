@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from numerics import sweep as sweeps
-from numerics.ensemble import check_count
+from numerics.ensemble import check_count, check_runs
 from numerics.multiplicative_sim import ROUTES
 from numerics.precision import check_dps, decimal
 from theory.errors import ParameterError
@@ -70,7 +70,7 @@ def ziyin_phase(a_grid: str, lr_grid: str, runs: int, steps: int, eps: str, seed
         raise ParameterError("a-grid", "a = 2 makes both atoms equal to 1")
     if lr_values[0] <= 0:
         raise ParameterError("lr-grid", f"learning rates must be positive, got {lr_values[0]}")
-    runs, steps = check_count("runs", runs), check_count("steps", steps, 0)
+    runs, steps = check_runs(runs), check_count("steps", steps, 0)
     eps_value = parse_exact(eps, "eps")
     if not (eps_value.is_Rational and eps_value.is_positive):
         raise ParameterError("eps", f"must be a positive rational, got {eps_value}")

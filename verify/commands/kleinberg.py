@@ -8,9 +8,10 @@ what the proof needs; inputs are parsed exactly.
 from __future__ import annotations
 
 import click
+import mpmath
 import sympy as sp
 
-from numerics.precision import check_dps, decimal
+from numerics.precision import check_dps, decimal, evaluate
 from theory import kleinberg
 from theory.errors import ParameterError
 from theory.numbers import parse_exact
@@ -24,6 +25,14 @@ def _positive(text: str, parameter: str) -> sp.Expr:
     if not value.is_positive:
         raise ParameterError(parameter, f"must be positive, got {value}")
     return value
+
+
+def _ceiling(value: sp.Expr) -> int:
+    """⌈value⌉ from the value evaluated with all its integer digits and 20 more (SymPy's exact
+    ceiling of log(·)/λ with λ ≈ 1e-323 runs for minutes)."""
+    rough = evaluate(value, 15)
+    digits = 20 + (max(0, int(mpmath.log10(abs(rough)))) if rough else 0)
+    return int(mpmath.ceil(evaluate(value, digits)))
 
 
 def thm1_constants(L_text: str, c_text: str, r_text: str, eta_text: str, dist0_text: str, dps: int) -> Derived:
@@ -46,7 +55,7 @@ def thm1_constants(L_text: str, c_text: str, r_text: str, eta_text: str, dist0_t
         "lambda": decimal(lam_value, dps),
         "b": decimal(b_value, dps),
         "T1": decimal(burn_in, dps),
-        "T1_steps": str(max(0, int(sp.ceiling(burn_in)))),
+        "T1_steps": str(max(0, _ceiling(burn_in))),
         "radius_sq": decimal(radius, dps),
         "conditions_hold": holds,
     }
