@@ -14,6 +14,8 @@ from verify.claim import Verdict
 from verify.claims import ziyin_continuous as claims
 from verify.report import jsonable
 
+from claim_helpers import QUICK
+
 w, wp, lam, S, a, b, sigma, c0 = fp.w, fp.w_plus, fp.lam, fp.S, fp.a, fp.b, fp.sigma, fp.c0
 HALF = sp.Rational(1, 2)
 
@@ -149,7 +151,7 @@ def test_scheme_rate_approaches_ito_rate():
 
 @pytest.fixture(scope="module")
 def results():
-    return {claim.id: claim.run(quick=True, seed=0, dps=30) for claim in claims.CLAIMS}
+    return {claim.id: claim.run(**QUICK) for claim in claims.CLAIMS}
 
 
 def _verdicts(result):

@@ -16,8 +16,9 @@ from theory.kleinberg import D, L, b, b2, c, c2, eta, lam, lam2, m0, r, t, x, y
 from theory.noise import UniformNoise
 from verify.claim import Verdict
 from verify.claims import kleinberg as claims
-from verify.registry import select
 from verify.report import result_record
+
+from claim_helpers import QUICK, evidence, run_quick
 
 q = sp.Symbol("q", positive=True)
 
@@ -146,12 +147,8 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def results():
-    return {claim.id: claim.run(quick=True, seed=0, dps=30) for claim in select(["kleinberg"])}
+    return run_quick(["kleinberg"])
 
-
-def _evidence(results, claim_id, title_start):
-    (evidence,) = [e for e in results[claim_id].evidence if e.title.startswith(title_start)]
-    return evidence
 
 
 @pytest.mark.parametrize("claim_id", EXPECTED)
@@ -163,40 +160,40 @@ def test_verdicts(results, claim_id):
 
 def test_theorem_one_statement_holds_but_proof_has_two_slips(results):
     for title in ("Step 1:", "Step 2:"):
-        assert _evidence(results, "kleinberg.thm1", title).verdict is Verdict.PROVED
-    geometric = _evidence(results, "kleinberg.thm1", "Step 3 as printed: 1/(1-(1-λ)²)")
+        assert evidence(results, "kleinberg.thm1", title).verdict is Verdict.PROVED
+    geometric = evidence(results, "kleinberg.thm1", "Step 3 as printed: 1/(1-(1-λ)²)")
     assert geometric.verdict is Verdict.REFUTED
     assert geometric.finding.data["counterexample"] == {"lambda": "1/2", "true": "4/3", "printed": "2"}
-    chain = _evidence(results, "kleinberg.thm1", "Step 3 as printed: the last line")
+    chain = evidence(results, "kleinberg.thm1", "Step 3 as printed: the last line")
     assert chain.verdict is Verdict.REFUTED and chain.finding.data["counterexample"]["delta_coefficient"] == "361/50"
-    simulation = _evidence(results, "kleinberg.thm1", "P(").finding.data["instances"]
+    simulation = evidence(results, "kleinberg.thm1", "P(").finding.data["instances"]
     assert all(row["theorem_event"] == row["runs"] for row in simulation.values())
-    constants = _evidence(results, "kleinberg.thm1", "Assumption 1").finding.data
+    constants = evidence(results, "kleinberg.thm1", "Assumption 1").finding.data
     assert all(row["local_minima_f"] > 1 and row["local_minima_g"] == 1 for row in constants.values())
 
 
 def test_corollary_two_counterexample_data(results):
-    evidence = _evidence(results, "kleinberg.cor2", "counterexample")
-    data = evidence.finding.data
-    assert evidence.verdict is Verdict.REFUTED and data["T2"] == 1 and data["T1"] == 47  # ⌈log(λ‖y0‖²/b)/λ⌉, x0 = 3
+    found = evidence(results, "kleinberg.cor2", "counterexample")
+    data = found.finding.data
+    assert found.verdict is Verdict.REFUTED and data["T2"] == 1 and data["T1"] == 47  # ⌈log(λ‖y0‖²/b)/λ⌉, x0 = 3
     assert data["conditions_stage1"] and data["conditions_stage2"] and data["c_prime"] > data["c"]
     assert data["printed_T2_bound"] < 0 and all(k / data["runs"] < 0.2 for k in data["hits"].values())
-    assert _evidence(results, "kleinberg.cor2", "D' as printed").verdict is Verdict.INCONCLUSIVE
-    corrected = _evidence(results, "kleinberg.cor2-corrected", "with the derived T2").finding.data
+    assert evidence(results, "kleinberg.cor2", "D' as printed").verdict is Verdict.INCONCLUSIVE
+    corrected = evidence(results, "kleinberg.cor2-corrected", "with the derived T2").finding.data
     assert all(k == corrected["runs"] for k in corrected["hits"].values())
     assert corrected["T2"] == int(mpmath.ceil(corrected["derived_T2_bound"]))
 
 
 def test_corollary_two_counterexample_is_reproducible(results):
-    again = claims.CLAIMS[2].run(quick=True, seed=0, dps=30)
-    first = _evidence(results, "kleinberg.cor2", "counterexample").finding.data["hits"]
-    assert _evidence({"kleinberg.cor2": again}, "kleinberg.cor2", "counterexample").finding.data["hits"] == first
+    again = claims.CLAIMS[2].run(**QUICK)
+    first = evidence(results, "kleinberg.cor2", "counterexample").finding.data["hits"]
+    assert evidence({"kleinberg.cor2": again}, "kleinberg.cor2", "counterexample").finding.data["hits"] == first
 
 
 def test_fig3_shape(results):
-    data = _evidence(results, "kleinberg.fig3", "Rows 2-3").finding.data
+    data = evidence(results, "kleinberg.fig3", "Rows 2-3").finding.data
     assert data["escaped"] == 0 and [stage["runs"] for stage in data["stages"]][0] == data["runs"]
-    landscape = _evidence(results, "kleinberg.fig3", "Row 1").finding.data["local_minima"]
+    landscape = evidence(results, "kleinberg.fig3", "Row 1").finding.data["local_minima"]
     assert landscape["g, s=1/4"] == 1 and landscape["f"] > landscape["g, s=1/4"]
 
 

@@ -12,6 +12,8 @@ from theory.multiplicative import lam
 from verify.claim import Verdict
 from verify.claims.ziyin_landscapes import CLAIMS
 
+from claim_helpers import QUICK, evidence
+
 w1, w2, a_pos = sharp_minima.w1, sharp_minima.w2, sharp_minima.a
 w, a_neg, x = quartic.w, quartic.a, quartic.x
 HALF = sp.Rational(1, 2)
@@ -157,7 +159,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def results():
     assert {c.id for c in CLAIMS} == set(EXPECTED)
-    return {c.id: c.run(quick=True, seed=0, dps=30) for c in CLAIMS}
+    return {c.id: c.run(**QUICK) for c in CLAIMS}
 
 
 @pytest.mark.parametrize("claim_id", EXPECTED)
@@ -165,37 +167,33 @@ def test_verdicts(results, claim_id):
     assert results[claim_id].verdict is EXPECTED[claim_id]
 
 
-def _check(results, claim_id, title_start):
-    (evidence,) = [e for e in results[claim_id].evidence if e.title.startswith(title_start)]
-    return evidence
-
 
 def test_prop4_evidence(results):
-    assert _check(results, "ziyin.prop4", "Hessian diagonal").verdict is Verdict.PROVED
-    sharpness = _check(results, "ziyin.prop4", "minima and sharpness")
+    assert evidence(results, "ziyin.prop4", "Hessian diagonal").verdict is Verdict.PROVED
+    sharpness = evidence(results, "ziyin.prop4", "minima and sharpness")
     assert sharpness.verdict is Verdict.REFUTED and sharpness.version == "ziyin2021"
     assert sharpness.finding.data["flat"]["at_a_1"] == {"printed": "4", "trace": "6"}
     assert sharpness.finding.data["sharp"]["at_a_1"] == {"printed": "8", "trace": "18"}
-    four = _check(results, "ziyin.prop4", "'there are four")
+    four = evidence(results, "ziyin.prop4", "'there are four")
     assert four.verdict is Verdict.REFUTED and four.finding.data["counterexample"]["minima"] == 2
-    proof = _check(results, "ziyin.prop4", "proof:").finding.data
+    proof = evidence(results, "ziyin.prop4", "proof:").finding.data
     assert proof["derived_threshold"] == "1/4 - sqrt(2)/8" and proof["bound_91_correct"] and not proof["mu_92_correct"]
     assert proof["counterexample"]["printed_mu"] == "log(4/5)"
-    assert _check(results, "ziyin.prop4", "§6.3").verdict is Verdict.CONFIRMED
-    box = _check(results, "ziyin.prop4", "λ = 0.15")
+    assert evidence(results, "ziyin.prop4", "§6.3").verdict is Verdict.CONFIRMED
+    box = evidence(results, "ziyin.prop4", "λ = 0.15")
     assert box.verdict is Verdict.REFUTED and box.finding.data["w1_not_converging_never_left_box"] > 0
-    root = _check(results, "ziyin.prop4-corrected", "mpmath root")
+    root = evidence(results, "ziyin.prop4-corrected", "mpmath root")
     assert root.verdict is Verdict.CONFIRMED
 
 
 def test_quartic_evidence(results):
-    minima = _check(results, "ziyin.quartic", "the expected loss has two local minima at w = ±√a")
+    minima = evidence(results, "ziyin.quartic", "the expected loss has two local minima at w = ±√a")
     assert minima.verdict is Verdict.REFUTED and minima.version == "ziyin2021"
-    assert _check(results, "ziyin.quartic", "the expected loss has two local minima at w = ±(OCR").verdict is Verdict.INCONCLUSIVE
-    experiment = _check(results, "ziyin.quartic", "λ = 0.8").finding.data["section_6_1"]
+    assert evidence(results, "ziyin.quartic", "the expected loss has two local minima at w = ±(OCR").verdict is Verdict.INCONCLUSIVE
+    experiment = evidence(results, "ziyin.quartic", "λ = 0.8").finding.data["section_6_1"]
     assert experiment["at_minima"] == 0 and experiment["diverged"] > 0 and experiment["other"] == 0
-    phase = _check(results, "ziyin.quartic", "A.1")
+    phase = evidence(results, "ziyin.quartic", "A.1")
     assert phase.verdict is Verdict.CONFIRMED
     assert all(p["quadratic_trapped"] == (p["at_zero"] > p["runs"] / 2) for p in phase.finding.data["points"])
-    corrected = _check(results, "ziyin.quartic-corrected", "λ = 0.8").finding.data
+    corrected = evidence(results, "ziyin.quartic-corrected", "λ = 0.8").finding.data
     assert corrected["at_zero"] + corrected["diverged"] == corrected["runs"]

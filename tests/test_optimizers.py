@@ -16,7 +16,8 @@ from theory import multiplicative, toynn, ziyin
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise, x
 from verify.claim import Verdict
-from verify.registry import select
+
+from claim_helpers import run_quick
 
 w1, w2, lam = toynn.w1, toynn.w2, multiplicative.lam
 A = sp.Rational(-1, 10)
@@ -185,7 +186,7 @@ def test_run_rejects_bad_sizes():
 @pytest.fixture(scope="module")
 def results():
     ids = ["ziyin.prop5", "ziyin.prop5-corrected", "ziyin.toynn", "ziyin.toynn-corrected"]
-    return {claim.id: claim.run(quick=True, seed=0, dps=30) for claim in select(ids)}
+    return run_quick(ids)
 
 
 def _verdicts(result):

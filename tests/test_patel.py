@@ -16,7 +16,8 @@ from theory.errors import ParameterError
 from verify.claim import Verdict
 from verify.claims import patel as claims
 from verify.commands.patel import load_quadratic, parse_batch
-from verify.registry import select
+
+from claim_helpers import evidence, run_quick
 
 C, k, lam, kappa, gamma = patel.C, patel.k, patel.lam, patel.kappa, patel.gamma
 R = sp.Rational
@@ -119,7 +120,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def results():
-    return {c.id: c.run(quick=True, seed=0, dps=30) for c in select(list(EXPECTED))}
+    return run_quick(list(EXPECTED))
 
 
 @pytest.mark.parametrize("claim_id", EXPECTED)
@@ -128,8 +129,8 @@ def test_verdicts(results, claim_id):
 
 
 def _data(results, claim_id, title_start):
-    (evidence,) = [e for e in results[claim_id].evidence if e.title.startswith(title_start)]
-    return evidence.verdict, evidence.finding.data
+    found = evidence(results, claim_id, title_start)
+    return found.verdict, found.finding.data
 
 
 def test_refutations_carry_exact_data(results):

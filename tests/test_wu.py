@@ -15,8 +15,9 @@ from theory import wu
 from theory.errors import ParameterError
 from theory.wu import B, H_BAR, Q_BAR, a, eta, n, s
 from verify.claim import Kind, Verdict
-from verify.registry import select
 from verify.stats import mean_interval
+
+from claim_helpers import evidence, run_quick
 
 R = sp.Rational
 INSTANCE = [[[4, -1], [-1, 3]], [[4, 2], [2, 2]], [[0, 0], [0, 3]]]
@@ -152,7 +153,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def results():
-    return {c.id: c.run(quick=True, seed=0, dps=30) for c in select(list(EXPECTED))}
+    return run_quick(list(EXPECTED))
 
 
 @pytest.mark.parametrize("claim_id", EXPECTED)
@@ -160,40 +161,36 @@ def test_verdicts(results, claim_id):
     assert results[claim_id].verdict is EXPECTED[claim_id]
 
 
-def _check(results, claim_id, title_start):
-    (evidence,) = [e for e in results[claim_id].evidence if e.title.startswith(title_start)]
-    return evidence
-
 
 def test_refutations_carry_exact_data(results):
-    sharp = _check(results, "wu.eq9", "'the condition (8) is sharp'")
+    sharp = evidence(results, "wu.eq9", "'the condition (8) is sharp'")
     assert sharp.verdict is Verdict.REFUTED and sharp.finding.data["lr"] == "9/20"
     assert sharp.finding.data["facts"]["stable"] and not sharp.finding.data["facts"]["condition_8"]
-    outside = _check(results, "wu.eq9", "§3.1")
+    outside = evidence(results, "wu.eq9", "§3.1")
     assert outside.verdict is Verdict.REFUTED and outside.finding.data["bound_squared"] == "400/81"
-    figure = _check(results, "wu.eq9", "Fig. 3: 'the rectangular")
+    figure = evidence(results, "wu.eq9", "Fig. 3: 'the rectangular")
     assert figure.finding.data["second_moment_factor"] == "13/10"
-    toy = _check(results, "wu.toy", "§2: curvatures").finding.data["mismatches"]
+    toy = evidence(results, "wu.toy", "§2: curvatures").finding.data["mismatches"]
     assert toy["f_i''(1)"]["derived"] == ["1/5", "19/5"] and toy["GD bound 2/f''"]["derived"] == "1"
-    gd = _check(results, "wu.escape_numbers", "§4.4: 'not stable for GD")
+    gd = evidence(results, "wu.escape_numbers", "§4.4: 'not stable for GD")
     assert gd.verdict is Verdict.REFUTED and gd.finding.data["derived_threshold"] == "2/19"
-    b100 = _check(results, "wu.escape_numbers", "§4.4: 'SGD with η = 0.1, B = 100")
+    b100 = evidence(results, "wu.escape_numbers", "§4.4: 'SGD with η = 0.1, B = 100")
     assert b100.verdict is Verdict.REFUTED and b100.finding.data["second_moment_factor"] == "667799/545000"
     assert b100.finding.data["nonuniformity"] == "517/10"
 
 
 def test_searches_find_no_violation_and_the_gap(results):
-    sufficient = _check(results, "wu.thm1", "(8) ⇒ ρ(T) ≤ 1").finding.data
+    sufficient = evidence(results, "wu.thm1", "(8) ⇒ ρ(T) ≤ 1").finding.data
     assert sufficient["violations"] == [] and sufficient["stable_without_8"]
-    assert _check(results, "wu.thm1", "d ≥ 2").finding.data["at_lr"]["spectral_radius"].startswith("0.920665955")
+    assert evidence(results, "wu.thm1", "d ≥ 2").finding.data["at_lr"]["spectral_radius"].startswith("0.920665955")
 
 
 def test_every_check_states_its_tolerance(results):
     for result in results.values():
-        for evidence in result.evidence:
-            assert evidence.finding.tolerance
-            if evidence.kind is Kind.SIMULATION:
-                assert "interval" in evidence.finding.tolerance
+        for check in result.evidence:
+            assert check.finding.tolerance
+            if check.kind is Kind.SIMULATION:
+                assert "interval" in check.finding.tolerance
 
 
 # --- the command line -----------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import sympy as sp
 
 from theory import ziyin
 from verify.claim import Kind, Verdict
-from verify.registry import select
+
+from claim_helpers import evidence, run_quick
 
 a, eps, t, w0 = ziyin.a, ziyin.eps, ziyin.t, ziyin.w0
 
@@ -56,7 +57,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def results():
-    return {c.id: c.run(quick=True, seed=0, dps=30) for c in select(list(EXPECTED))}
+    return run_quick(list(EXPECTED))
 
 
 @pytest.mark.parametrize("claim_id", EXPECTED)
@@ -64,31 +65,27 @@ def test_verdicts(results, claim_id):
     assert results[claim_id].verdict is EXPECTED[claim_id]
 
 
-def _check(results, claim_id, title_start):
-    (evidence,) = [e for e in results[claim_id].evidence if e.title.startswith(title_start)]
-    return evidence
-
 
 def test_each_version_is_judged_separately(results):
-    assert _check(results, "ziyin.cor1", "derived trap interval").verdict is Verdict.PROVED
-    closed = _check(results, "ziyin.cor1", "eq. (8) includes")
+    assert evidence(results, "ziyin.cor1", "derived trap interval").verdict is Verdict.PROVED
+    closed = evidence(results, "ziyin.cor1", "eq. (8) includes")
     assert closed.verdict is Verdict.REFUTED and closed.version == "ziyin2021"
     assert closed.finding.data["mu"] == "0"
-    assert _check(results, "ziyin.prop1", "λ = 1: w_t = 0").verdict is Verdict.PROVED
+    assert evidence(results, "ziyin.prop1", "λ = 1: w_t = 0").verdict is Verdict.PROVED
 
 
 def test_refutations_carry_reproducing_data(results):
-    printed = _check(results, "ziyin.prop1", "eqs. (6)-(7)").finding.data["counterexample"]
+    printed = evidence(results, "ziyin.prop1", "eqs. (6)-(7)").finding.data["counterexample"]
     assert (printed["true"], printed["printed"]) == ("9/2", "9/4")
-    epsilon = _check(results, "ziyin.prop3", "the ε-condition").finding.data["counterexample"]
+    epsilon = evidence(results, "ziyin.prop3", "the ε-condition").finding.data["counterexample"]
     assert epsilon["a"] == "-2"
-    unrestricted = _check(results, "ziyin.prop3", "γ* is the supremum").finding.data
+    unrestricted = evidence(results, "ziyin.prop3", "γ* is the supremum").finding.data
     assert unrestricted["gamma"] == "log(14)/2"
 
 
 def test_every_simulation_states_its_tolerance(results):
     for result in results.values():
-        for evidence in result.evidence:
-            assert evidence.finding.tolerance
-            if evidence.kind is Kind.SIMULATION:
-                assert "interval" in evidence.finding.tolerance or "band" in evidence.finding.tolerance
+        for check in result.evidence:
+            assert check.finding.tolerance
+            if check.kind is Kind.SIMULATION:
+                assert "interval" in check.finding.tolerance or "band" in check.finding.tolerance

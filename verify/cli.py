@@ -24,9 +24,10 @@ from . import commands
 from . import derive as derivations
 from . import simulation
 from . import sweep as sweeps
+from .cache import ResultCache, result_from_record
 from .options import dps_option, emit, json_option
 from .registry import all_claims, select
-from .report import report, write_json_atomic
+from .report import report, result_record, write_json_atomic
 
 VERDICT_STYLE = {"proved": "bold green", "confirmed": "green", "refuted": "bold red", "inconclusive": "yellow"}
 
@@ -65,9 +66,6 @@ def claims(as_json):
               help="reuse and save each claim's result in this directory (resumes an interrupted run)")
 def verify(ids, quick, json_path, seed, dps, cache_dir):
     """Run the checks of the given claims (default: all) and print a table of verdicts."""
-    from .cache import ResultCache, result_from_record
-    from .report import result_record
-
     check_dps(dps)
     if seed < 0:
         raise ParameterError("seed", f"must be non-negative, got {seed}")

@@ -15,6 +15,11 @@ from scipy import stats
 LEVEL = 0.999
 
 
+def bonferroni(tests: int) -> float:
+    """The level of each of ``tests`` intervals so that all hold together with probability ≥ LEVEL."""
+    return 1 - (1 - LEVEL) / tests
+
+
 @dataclass(frozen=True)
 class Interval:
     low: float

@@ -21,7 +21,7 @@ from theory.noise import FiniteNoise, GaussianNoise, UniformNoise
 
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import BEYOND
-from ..stats import LEVEL, proportion_interval, relative_gap
+from ..stats import LEVEL, bonferroni, proportion_interval, relative_gap
 
 R = sp.Rational
 
@@ -129,7 +129,7 @@ def _trap_set_simulation(ctx):
         mu = trapset.log_rate(THREE_ATOMS, lr, 30)
         if abs(mu) > 0.05:
             probes.append((lr, mu))
-    level = 1 - (1 - LEVEL) / len(probes)
+    level = bonferroni(len(probes))
     rows, misses = [], 0
     for (lr, mu), seed in zip(probes, ctx.seed.spawn(len(probes))):
         log_w = simulate(THREE_ATOMS, float(lr), runs, steps, seed).values[0]
@@ -215,7 +215,7 @@ def _exact_escape_simulation(ctx):
     runs = 20000 if ctx.quick else 400000
     times = (5, 20, 80, 320)
     rows, misses = [], 0
-    level = 1 - (1 - LEVEL) / (2 * len(times))
+    level = bonferroni(2 * len(times))
     for (law, lr), seed in zip(((ziyin.noise(sp.Integer(-1)), R(4, 5)), (THREE_ATOMS, R(3, 10))), ctx.seed.spawn(2)):
         log_w = simulate(law, float(lr), runs, times[-1], seed, record=times).values
         for steps, row in zip(times, log_w):

@@ -17,7 +17,7 @@ from theory.wu import B, H_BAR, Q_BAR, n
 
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import BEYOND, PATEL, WU
-from ..stats import LEVEL, mean_interval
+from ..stats import LEVEL, bonferroni, mean_interval
 
 R = sp.Rational
 
@@ -145,7 +145,7 @@ def _sampler(ctx):
     rng = ctx.rng()
     seeds = iter(ctx.seed.spawn(len(SAMPLER_CASES)))
     lr, horizon = R(1, 5), 3
-    level = 1 - (1 - LEVEL) / (2 * len(SAMPLER_CASES))
+    level = bonferroni(2 * len(SAMPLER_CASES))
     rows, misses = [], 0
     for count, batch, replace in SAMPLER_CASES:
         hessians = _random_hessians(rng, count)

@@ -23,7 +23,7 @@ from theory.noise import FiniteNoise, UniformNoise
 
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import KLEINBERG
-from ..stats import LEVEL, mean_interval, proportion_interval
+from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval
 from ..symbolic import is_zero
 
 HALF = sp.Rational(1, 2)
@@ -378,7 +378,7 @@ def _thm1_one_step_numeric(ctx):
 def _thm1_simulation(ctx):
     """μ = max{8, 42 log^{1/2}(9T2/4)} is the proof's δ/√(b/λ); Step 2's bound on E‖y_T1‖² is checked too."""
     runs, window = (500, 300) if ctx.quick else (4000, 1000)
-    level = 1 - (1 - LEVEL) / (3 * len(THEOREM1_INSTANCES))
+    level = bonferroni(3 * len(THEOREM1_INSTANCES))
     seeds = iter(ctx.seed.spawn(len(THEOREM1_INSTANCES)))
     rows, ok = {}, True
     for instance in THEOREM1_INSTANCES:
@@ -509,7 +509,7 @@ def _cor2_runs(ctx, second_steps: int, seed):
     kept = result.escaped_at < 0
     hits = {"y' = x - eta' f'(x)": int(((result.second_stage <= target) & kept).sum()),
             "y = x - eta f'(x)": int(((result.second_stage_first_map <= target) & kept).sum())}
-    intervals = {name: proportion_interval(k_, runs, 1 - (1 - LEVEL) / 2, "exact") for name, k_ in hits.items()}
+    intervals = {name: proportion_interval(k_, runs, bonferroni(2), "exact") for name, k_ in hits.items()}
     data = {
         "loss": str(COR2.loss), "omega": "±1/10 w.p. 1/2", "eta": str(COR2.eta), "eta_prime": str(COR2_ETA2),
         "x0": str(COR2_START), "T1": constants["T1"], "T2": second_steps, "runs": runs, "hits": hits,
@@ -707,7 +707,7 @@ def _fig3_simulation(ctx):
     loss = _fig3_loss()
     gradient = numerics.derivative(loss)
     seeds = iter(ctx.seed.spawn(len(FIG3_LEVELS) + len(FIG3_STAGES)))
-    level = 1 - (1 - LEVEL) / 9
+    level = bonferroni(9)
     finals = {name: _fig3_finals(loss, s, numerics.uniform_start(FIG3_START), runs, next(seeds)) for name, s in FIG3_LEVELS.items()}
     gd = finals["GD"].state[:, 0]
     stuck = int(np.count_nonzero((np.abs(gd) > 0.5) & (np.abs(gradient(gd)) < 1e-8)))

@@ -32,7 +32,7 @@ from theory import patel
 
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import PATEL
-from ..stats import LEVEL, mean_interval, proportion_interval
+from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval
 from ..symbolic import is_zero
 
 R = sp.Rational
@@ -561,7 +561,7 @@ def _thm38_simulation(ctx):
     numbers = npatel.quadratic_numbers(problem, batch, 30)
     theta0 = problem.minimizer + sp.Matrix([1, -1, 1])
     rows, misses = [], 0
-    level = 1 - (1 - LEVEL) / 2
+    level = bonferroni(2)
     seeds = iter(ctx.seed.spawn(2))
     for label, step in (("0.5 × (18)", printed_thm38_converge(numbers.eigenvalues, numbers.t_Q, batch) / 2),
                         ("1.25 × (19)", printed_thm38_diverge(numbers.eigenvalues, numbers.s_Q, batch) * 5 / 4)):
@@ -932,7 +932,7 @@ def _qc_quadratic_cached(quick: bool, entropy: int) -> Finding:
     runs = 20 if quick else 100
     rows, contradictions = [], []
     seeds = iter(np.random.SeedSequence([INSTANCE_SEED, entropy, 4]).spawn(16))
-    level = 1 - (1 - LEVEL) / 48
+    level = bonferroni(48)
     rng = _shared_rng(entropy, 4)
     for name, model in _qc_models().items():
         geometry = _qc_geometry(model, model.quadratic_minimizer, rng)
@@ -977,7 +977,7 @@ def _qc_circle_runs(ctx):
     runs = 20 if ctx.quick else 100
     rows, contradictions = [], []
     seeds = iter(ctx.seed.spawn(16))
-    level = 1 - (1 - LEVEL) / 48
+    level = bonferroni(48)
     rng = ctx.rng()
     for name, model in _qc_models().items():
         geometry = _qc_geometry(model, model.circle_minimizer, rng)
@@ -1072,7 +1072,7 @@ def _st_data(ctx, models) -> dict:
 @simulation("Tables 4-5 and Figs. 9-12 as printed: 1.5l and 0.5(u+l) leave the minimizer (to the corners), 0.5u stays")
 def _st_printed(ctx):
     cells, thresholds, models, runs = _st_cells(ctx.quick, int(ctx.seed.entropy))
-    level = 1 - (1 - LEVEL) / len(cells)
+    level = bonferroni(len(cells))
     contradictions = []
     for cell in cells:
         ci = proportion_interval(cell["left_basin"], cell["runs"], level)
@@ -1098,7 +1098,7 @@ def _st_corrected(ctx):
     """Per cell the majority decides; a cell contradicts when its Wilson interval lies wholly on the
     wrong side of ½, and is undecided when it straddles ½ (then the check is inconclusive)."""
     cells, thresholds, models, runs = _st_cells(ctx.quick, int(ctx.seed.entropy))
-    level = 1 - (1 - LEVEL) / len(cells)
+    level = bonferroni(len(cells))
     contradictions, undecided, rates = [], [], []
     for cell in cells:
         if cell["rate"] == "0.5(u+l)":

@@ -18,7 +18,7 @@ from theory.wu import B, H_BAR, Q_BAR, a, eta, n, s
 
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import WU
-from ..stats import LEVEL, mean_interval, proportion_interval
+from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval
 from ..symbolic import is_zero
 
 R = sp.Rational
@@ -204,7 +204,7 @@ def _eq23_simulation(ctx):
     mean, variance = wu.curvature_statistics(EQ23_CURVATURES)
     first = PRINTED_EQ2.subs({eta: lr, a: mean})
     second = PRINTED_EQ3.subs({eta: lr, a: mean, s: sp.sqrt(variance)})
-    level = 1 - (1 - LEVEL) / (2 * len(times))
+    level = bonferroni(2 * len(times))
     rows, misses = [], 0
     for t in times:
         states = result.snapshots[t][:, 0]
@@ -298,7 +298,7 @@ def _two_sides(ctx, hessians_raw, batch, rates, x0, horizon) -> tuple[list[dict]
     runs = 20000 if ctx.quick else 200000
     floats = _as_float(hessians_raw)
     seeds = iter(ctx.seed.spawn(len(rates)))
-    level = 1 - (1 - LEVEL) / (2 * len(rates))
+    level = bonferroni(2 * len(rates))
     rows, misses = [], 0
     for lr in rates:
         exact = _exact_mean_sq_norms(wu.second_moment_operator(_matrices(hessians_raw), lr, batch), x0, horizon)
@@ -576,7 +576,7 @@ def _toy_simulation(ctx):
     runs, steps = (2000, 400) if ctx.quick else (10000, 400)
     lr = float(PRINTED_TOY_LR)
     seeds = iter(ctx.seed.spawn(5))
-    level = 1 - (1 - LEVEL) / 3
+    level = bonferroni(3)
     rows, ok = [], True
     for start in (1 - 1e-5, 1 + 1e-5, 1e-5):
         result = linear.toy_runs(lr, runs, steps, next(seeds), start)
@@ -728,7 +728,7 @@ def _escape_simulation(ctx):
     result = linear.simulate_linear(hessians, 0.1, 100, False, runs, horizon, ctx.seed, [1.0], record=(1, horizon))
     mean, variance = wu.curvature_statistics(curvatures)
     factor = wu.one_dimensional_step(False).second.subs({eta: PRINTED_ESCAPE_LR, a: mean, s: sp.sqrt(variance), n: 1200, B: 100})
-    level = 1 - (1 - LEVEL) / 2
+    level = bonferroni(2)
     rows, ok = [], result.alive[horizon] == runs
     for t in (1, horizon):
         growth = _growth(_sq_norms(result, t), t, level)

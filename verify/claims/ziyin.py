@@ -19,7 +19,7 @@ from theory.noise import FiniteNoise, UniformNoise
 
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import ZIYIN_2021, ZIYIN_2022
-from ..stats import LEVEL, mean_interval, proportion_interval, relative_gap
+from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval, relative_gap
 from ..symbolic import is_zero
 
 a, eps, t, w0 = ziyin.a, ziyin.eps, ziyin.t, ziyin.w0
@@ -127,7 +127,7 @@ def _cor1_simulation(ctx):
     eps_value = sp.Rational(1, 1000)
     seeds = iter(ctx.seed.spawn(64))
     rows, disagreements, outside = [], 0, 0
-    level = 1 - (1 - LEVEL) / 28  # Bonferroni over the grid
+    level = bonferroni(28)  # Bonferroni over the grid
     for a_value in (sp.Integer(-2), sp.Integer(-1), sp.Rational(-1, 2), sp.Rational(-1, 5)):
         law = ziyin.noise(a_value)
         for lr in (sp.Rational(1, 10), sp.Rational(3, 10), sp.Rational(6, 10), sp.Rational(9, 10), sp.Rational(6, 5), sp.Rational(3, 2), sp.Integer(2)):
@@ -270,7 +270,7 @@ def _prop3_simulation(ctx):
     seeds = iter(ctx.seed.spawn(32))
     rows, misses, count = [], 0, 0
     grid = [sp.Rational(k, 10) for k in range(1, 10)]
-    level = 1 - (1 - LEVEL) / (len(grid) * 2)
+    level = bonferroni(len(grid) * 2)
     for a_value in (sp.Integer(-1), sp.Rational(-1, 4)):
         law = ziyin.noise(a_value)
         for lr in grid:
@@ -364,7 +364,7 @@ def _prop1_simulation(ctx):
     law = ziyin.noise(sp.Integer(-1))
     log_w = simulate(law, 1.0, runs, 12, ctx.seed, record=(1, 2, 4, 8, 12)).values
     rows, misses = [], 0
-    level = 1 - (1 - LEVEL) / 5
+    level = bonferroni(5)
     for step, row in zip((1, 2, 4, 8, 12), log_w):
         k = int(np.count_nonzero(np.isfinite(row)))
         ci = proportion_interval(k, runs, level, method="exact")
@@ -405,7 +405,7 @@ def _lem1_printed_simulation(ctx):
     runs, times = (20000, (100, 400)) if ctx.quick else (200000, (100, 400, 1600))
     log_w = simulate(law, float(LEMMA_LR), runs, times[-1], ctx.seed, record=times).values
     mu = float(evaluate(multiplicative.log_rate(law, LEMMA_LR), 20))
-    level = 1 - (1 - LEVEL) / len(times)
+    level = bonferroni(len(times))
     rows, excludes, follows = [], 0, 0
     for steps, row in zip(times, log_w):
         ci = mean_interval((row - mu) / np.sqrt(steps), level)

@@ -24,7 +24,7 @@ from theory.noise import GaussianNoise
 
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import ZIYIN_2021, ZIYIN_2022
-from ..stats import LEVEL, mean_interval, proportion_interval, relative_gap
+from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval, relative_gap
 from ..symbolic import is_zero
 
 w, wp, lam, S, a, b, sigma, c0 = fp.w, fp.w_plus, fp.lam, fp.S, fp.a, fp.b, fp.sigma, fp.c0
@@ -345,7 +345,7 @@ def _gbm_points(ctx, version: str, ratios) -> tuple[list[dict], int, int]:
     ln|w_T|/T against the exact per-step rate of the scheme (mpmath), Bonferroni over the points."""
     runs, horizon, dt = (2000, 20, sp.Rational(1, 100)) if ctx.quick else (20000, 40, sp.Rational(1, 200))
     model = fp.quadratic_multiplicative(CURVATURE[version], w)
-    level = 1 - (1 - LEVEL) / len(ratios)
+    level = bonferroni(len(ratios))
     seeds = iter(ctx.seed.spawn(len(ratios)))
     scale = 1 if version == "ziyin2021" else 2  # printed ratio -Sa/λ [2021], -Sa/(2λ) [2022]
     rows, misses, diverged = [], 0, 0
@@ -516,7 +516,7 @@ def _example2_simulation(ctx):
     if result.escaped.any():
         return Finding(Verdict.INCONCLUSIVE, f"{int(result.escaped.sum())} runs diverged", "no divergence allowed",
                        {"escaped": int(result.escaped.sum())})
-    level = 1 - (1 - LEVEL) / 3
+    level = bonferroni(3)
     centre = float(EXAMPLE2_CENTRE)
     mean_ci = mean_interval(result.state, level)
     spread_ci = mean_interval((result.state - centre) ** 2, level)
@@ -620,7 +620,7 @@ def _prop9_high_precision(ctx):
 def _prop9_simulation(ctx):
     runs, steps = (2000, 1000) if ctx.quick else (10000, 2000)
     rates = (sp.Rational(1, 10), sp.Integer(1), sp.Integer(10))
-    level = 1 - (1 - LEVEL) / (2 * len(rates))
+    level = bonferroni(2 * len(rates))
     seeds = iter(ctx.seed.spawn(len(rates)))
     mu = float(trapset.log_rate(_trap_law(sp.Integer(1)), 1, 30))
     rows, ok = [], True

@@ -18,7 +18,7 @@ from theory.multiplicative import lam
 
 from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
 from ..papers import ZIYIN_2021, ZIYIN_2022
-from ..stats import LEVEL, proportion_interval, relative_gap
+from ..stats import LEVEL, bonferroni, proportion_interval, relative_gap
 from ..symbolic import is_zero
 
 w1, w2, b = sharp_minima.w1, sharp_minima.w2, sharp_minima.b
@@ -437,7 +437,7 @@ def _quartic_experiment(ctx):
     """A run is diverged once |w| passes the escape radius, after which |w| at least doubles every
     step (theory.quartic.escape_radius): divergent runs never return, so P(w_t → 0) ≤ 1 - P(diverge)."""
     runs, steps = (500, 500) if ctx.quick else (PRINTED_QUARTIC_RUNS, 2000)
-    level = 1 - (1 - LEVEL) / 8  # Bonferroni: 4 categories × 2 normalisations
+    level = bonferroni(8)  # Bonferroni: 4 categories × 2 normalisations
     seeds = ctx.seed.spawn(2)
     rows = {"section_6_1": _quartic_outcome(PRINTED_QUARTIC_SECTION, runs, steps, seeds[0], level),
             "fig_1_caption": _quartic_outcome(PRINTED_QUARTIC_CAPTION, runs, steps, seeds[1], level)}
@@ -463,7 +463,7 @@ def _quartic_experiment(ctx):
 @simulation("λ = 0.8, a = -1: every run that does not diverge converges to w = 0, none to the minima")
 def _quartic_corrected_experiment(ctx):
     runs, steps = (500, 500) if ctx.quick else (PRINTED_QUARTIC_RUNS, 2000)
-    level = 1 - (1 - LEVEL) / 4
+    level = bonferroni(4)
     row = _quartic_outcome(PRINTED_QUARTIC_SECTION, runs, steps, ctx.seed, level)
     survivors = runs - row["diverged"]
     mu = multiplicative.log_rate(ziyin.noise(PRINTED_QUARTIC_A), PRINTED_QUARTIC_LR)
@@ -486,7 +486,7 @@ def _quartic_phase(ctx):
     """For each a, λ = ½ and 2 × the lower end a/(a-1) of the trap interval (well off the line):
     the majority phase of the quartic runs must be the quadratic prediction."""
     runs, steps = (200, 4000) if ctx.quick else (1000, 8000)
-    level = 1 - (1 - LEVEL) / (2 * len(PHASE_A))
+    level = bonferroni(2 * len(PHASE_A))
     seeds = iter(ctx.seed.spawn(2 * len(PHASE_A)))
     interval = ziyin.trap_interval()
     rows, disagreements, undecided = [], 0, 0

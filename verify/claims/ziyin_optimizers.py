@@ -20,7 +20,7 @@ from theory.noise import x
 
 from ..claim import Claim, Finding, Verdict, simulation, symbolic
 from ..papers import ZIYIN_2021, ZIYIN_2022
-from ..stats import LEVEL, proportion_interval
+from ..stats import LEVEL, bonferroni, proportion_interval
 from ..symbolic import is_zero
 
 a = ziyin.a
@@ -57,10 +57,6 @@ CONVERGED = 1e-6  # |w_T| below which a run counts as converged to w = 0
 
 LARGE_LR_EXAMPLE = {"lr": 0.9, "a": sp.Integer(-2)}  # at λ = 0.9, a = -0.1 leaves λ/√c above the trap (see the check)
 BOUND_EXAMPLE = {"a": sp.Rational(-1, 10), "beta2": sp.Rational(999, 1000)}
-
-
-def _bonferroni(tests: int) -> float:
-    return 1 - (1 - LEVEL) / tests
 
 
 # --- Prop. 5: the proof's bounds --------------------------------------------------------------
@@ -251,7 +247,7 @@ def _prop5_experiment_printed(ctx):
                for method in (Method.AMSGRAD, Method.ADAM) for beta1 in (0.0, MOMENTUM)]
     results = optimizers.run(configs, runs, steps, ctx.seed, _uniform_start, _multiplicative_gradient(EXPERIMENT_A), 1,
                              snapshot_at=(steps // 2,))
-    level = _bonferroni(len(configs))
+    level = bonferroni(len(configs))
     rows, amsgrad_escapes = [], []
     for result in results:
         size = np.abs(result.w[:, 0])
@@ -322,7 +318,7 @@ def _prop5_experiment_projected(ctx):
     results = optimizers.run(paper, runs, steps, first, _uniform_start, _multiplicative_gradient(EXPERIMENT_A), 1)
     results += optimizers.run(large, runs, steps, second, _uniform_start,
                               _multiplicative_gradient(LARGE_LR_EXAMPLE["a"]), 1)
-    level = _bonferroni(len(results))
+    level = bonferroni(len(results))
     judged = [_projected_row(r, EXPERIMENT_A, level) for r in results[:-1]]
     judged.append(_projected_row(results[-1], LARGE_LR_EXAMPLE["a"], level))
     rows = [row for row, _ in judged]
@@ -560,7 +556,7 @@ def _toynn_large_lr_corrected(ctx):
     z = TOY_LARGE_LR * w2_end[minima]
     trapped = int(np.count_nonzero((z > low) & (z < high)))
     plateau = int(np.count_nonzero((np.abs(_toy_loss(result.w) - 2.5) < 0.01) & ~result.escaped))
-    level = _bonferroni(2)
+    level = bonferroni(2)
     plateau_ci = proportion_interval(plateau, runs, level, method="exact")
     minima_ci = proportion_interval(int(minima.sum()), runs, level, method="exact")
     saddle_side = int(np.count_nonzero(on_line & (w2_end > SADDLE_SIDE_W2)))
@@ -592,7 +588,7 @@ def _toynn_divergence(ctx):
     Bonferroni over the grid): the 5% onset is bracketed in (0.108, 0.12]."""
     runs = 250 if ctx.quick else TOY_RUNS
     results = _toy_run(DIVERGENCE_GRID, runs, ctx.seed)
-    level = _bonferroni(len(DIVERGENCE_GRID))
+    level = bonferroni(len(DIVERGENCE_GRID))
     rows, below_ok, above = [], True, None
     for result in results:
         lr, k = result.config.lr, int(result.escaped.sum())
