@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -115,20 +115,23 @@ class EscapeCount:
 
 
 def escape_count(noise: Noise, lr, runs: int, steps: int, seed: np.random.SeedSequence, log_eps: float, w0=1,
-                 route: str = "auto", workers: int | None = None) -> EscapeCount:
+                 route: str = "auto", workers: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> EscapeCount:
     """``simulate``'s ensemble at t = steps (the same numbers for the same seed), reduced group
-    by group of blocks: memory does not grow with ``runs``."""
+    by group of blocks: memory does not grow with ``runs``. ``progress(runs done, runs)`` after each group."""
     runs, steps = check_runs(runs), check_count("steps", steps, 0)
     lr, w0 = _check_lr(lr), _check_w0(w0)
     chosen = _choose_route(noise, steps, route)
     escaped = zero = overflowed = 0
     total = 0.0
-    for _, values in _block_groups(noise, lr, runs, (steps,), seed, w0, chosen, DEFAULT_CHUNK_STEPS, workers):
+    for first, values in _block_groups(noise, lr, runs, (steps,), seed, w0, chosen, DEFAULT_CHUNK_STEPS, workers):
         row = values[0]
         escaped += int(np.count_nonzero(row > log_eps))
         zero += int(np.count_nonzero(np.isneginf(row)))
         overflowed += int(np.count_nonzero(np.isposinf(row)))
         total += float(np.sum(row[np.isfinite(row)]))
+        if progress:
+            progress(first + len(row), runs)
     return EscapeCount(runs, escaped, zero, overflowed, total, chosen)
 
 

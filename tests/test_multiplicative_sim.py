@@ -9,6 +9,7 @@ import pytest
 import sympy as sp
 
 from numerics.exact_law import EscapeQuestion, escape_probability
+from numerics import multiplicative_sim
 from numerics.multiplicative_sim import available_routes, escape_count, simulate
 from numerics.trapset import log_rate
 from theory.errors import ParameterError
@@ -123,6 +124,16 @@ def test_float_path_survives_blocks_that_overflow():
 def test_escape_count_reduces_the_same_ensemble():
     seed_args = dict(noise=TWO_POINT, lr=0.8, runs=3 * 4096 + 7, steps=50)
     row = simulate(seed=np.random.SeedSequence(8), **seed_args).values[0]
-    count = escape_count(seed=np.random.SeedSequence(8), log_eps=np.log(1e-3), **seed_args)
+    reports = []
+    count = escape_count(seed=np.random.SeedSequence(8), log_eps=np.log(1e-3), progress=lambda *done: reports.append(done),
+                         **seed_args)
     assert count.escaped == np.count_nonzero(row > np.log(1e-3)) and count.zero == count.overflowed == 0
     assert np.isclose(count.mean_log_abs_w, row.mean(), rtol=1e-12)
+    assert reports[-1] == (seed_args["runs"], seed_args["runs"])
+
+
+def test_escape_count_reports_progress_group_by_group(monkeypatch):
+    monkeypatch.setattr(multiplicative_sim, "SPAWN_GROUP", 2)
+    reports = []
+    escape_count(TWO_POINT, 0.8, 5 * 4096, 10, np.random.SeedSequence(1), 0.0, progress=lambda *done: reports.append(done))
+    assert reports == [(2 * 4096, 5 * 4096), (4 * 4096, 5 * 4096), (5 * 4096, 5 * 4096)]

@@ -25,7 +25,7 @@ from . import derive as derivations
 from . import simulation
 from . import sweep as sweeps
 from .cache import ResultCache, result_from_record
-from .options import dps_option, emit, json_option
+from .options import dps_option, emit, json_option, progress_bar
 from .registry import all_claims, select
 from .report import report, result_record, write_json_atomic
 
@@ -214,7 +214,9 @@ def simulate():
 @json_option
 def simulate_ziyin(a_text, lr, runs, steps, w0, eps, seed, route, as_json):
     """SGD on x w²/2: values escaped_fraction (|w_T| > eps), mean_log_abs_w, runs, steps."""
-    emit(simulation.ziyin_ensemble(a_text, lr, runs, steps, w0, eps, seed, route), as_json)
+    with progress_bar("simulating runs") as update:
+        result = simulation.ziyin_ensemble(a_text, lr, runs, steps, w0, eps, seed, route, update)
+    emit(result, as_json)
 
 
 @simulate.command("linear")

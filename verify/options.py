@@ -1,10 +1,14 @@
-"""Click options and output shared by every `derive` subcommand."""
+"""Click options, output and progress shared by the subcommands."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from numerics.precision import DEFAULT_DPS
 
@@ -24,3 +28,14 @@ def emit(derived: Derived, as_json: bool) -> None:
         click.echo(f"  {name}: {value}")
     for note in derived.notes:
         click.echo(f"  note: {note}")
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar on stderr, drawn only when stderr is a terminal (so pipes and
+    --json output stay clean); yields ``update(done, total)``."""
+    err = Console(stderr=True)
+    columns = (TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

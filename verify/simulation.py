@@ -22,8 +22,10 @@ EXACT_STEP_LIMIT = 100_000
 EXACT_DIMENSION = 12
 
 
-def ziyin_ensemble(a: str, lr: str, runs: int, steps: int, w0: str, eps: str, seed: int, route: str) -> Derived:
-    """Escaped fraction P̂(|w_T| > ε) and mean ln|w_T| for x ∈ {1, a - 1}, with the exact P beside it."""
+def ziyin_ensemble(a: str, lr: str, runs: int, steps: int, w0: str, eps: str, seed: int, route: str,
+                   progress=None) -> Derived:
+    """Escaped fraction P̂(|w_T| > ε) and mean ln|w_T| for x ∈ {1, a - 1}, with the exact P beside it;
+    ``progress(runs done, runs)`` is called as the ensemble advances."""
     a_value, lr_value = parse_exact(a, "a"), parse_exact(lr, "lr")
     eps_value, w0_value = parse_exact(eps, "eps"), parse_exact(w0, "w0")
     if a_value == 2:
@@ -32,7 +34,7 @@ def ziyin_ensemble(a: str, lr: str, runs: int, steps: int, w0: str, eps: str, se
         raise ParameterError("seed", f"must be non-negative, got {seed}")
     question = exact_law.EscapeQuestion(ziyin.noise(a_value), lr_value, steps, eps_value, w0_value)
     count = escape_count(question.noise, float(lr_value), runs, steps, np.random.SeedSequence(seed),
-                         float(sp.log(eps_value)), w0=float(w0_value), route=route)
+                         float(sp.log(eps_value)), w0=float(w0_value), route=route, progress=progress)
     interval = proportion_interval(count.escaped, runs, LEVEL)
     values = {
         "escaped_fraction": decimal(sp.Rational(count.escaped, runs), 17),

@@ -16,8 +16,6 @@ from pathlib import Path
 import click
 import numpy as np
 import sympy as sp
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from numerics import sweep as sweeps
 from numerics.ensemble import check_count, check_runs
@@ -26,7 +24,7 @@ from numerics.precision import check_dps, decimal
 from theory.errors import ParameterError
 from theory.numbers import parse_exact
 
-from .options import dps_option
+from .options import dps_option, progress_bar
 from .report import write_json_atomic
 from .stats import LEVEL, proportion_interval
 
@@ -184,12 +182,8 @@ def ziyin_phase_command(a_grid, lr_grid, runs, steps, eps, seed, route, backend,
     kind = backend or ("dask" if scheduler else "local")
     where = sweeps.Backend(kind, scheduler if kind == "dask" else None, workers)
     json_path, png_path = _out_paths(out)
-    err = Console(stderr=True)
-    columns = (TextColumn("sweeping"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("sweep", total=None)
-        payload = ziyin_phase(a_grid, lr_grid, runs, steps, eps, seed, route, dps, where, chunk,
-                              lambda done, total: bar.update(task, completed=done, total=total))
+    with progress_bar("sweeping") as update:
+        payload = ziyin_phase(a_grid, lr_grid, runs, steps, eps, seed, route, dps, where, chunk, update)
     payload["figure"] = str(png_path)
     write_json_atomic(json_path, payload)
     draw(payload, png_path)
