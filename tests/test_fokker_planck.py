@@ -14,7 +14,7 @@ from verify.claim import Verdict
 from verify.claims import ziyin_continuous as claims
 from verify.report import jsonable
 
-from claim_helpers import QUICK
+from claim_helpers import check_verdicts, run_quick
 
 w, wp, lam, S, a, b, sigma, c0 = fp.w, fp.w_plus, fp.lam, fp.S, fp.a, fp.b, fp.sigma, fp.c0
 HALF = sp.Rational(1, 2)
@@ -151,17 +151,13 @@ def test_scheme_rate_approaches_ito_rate():
 
 @pytest.fixture(scope="module")
 def results():
-    return {claim.id: claim.run(**QUICK) for claim in claims.CLAIMS}
-
-
-def _verdicts(result):
-    return [evidence.verdict for evidence in result.evidence]
+    return run_quick([claim.id for claim in claims.CLAIMS])
 
 
 def test_appc_verdicts(results):
     result = results["ziyin.appc"]
     assert result.verdict is Verdict.REFUTED
-    assert _verdicts(result) == [Verdict.PROVED] * 3 + [Verdict.REFUTED] * 7
+    assert check_verdicts(result) == [Verdict.PROVED] * 3 + [Verdict.REFUTED] * 7
     escape = result.evidence[3].finding.data
     assert escape["counterexample"]["log_growth_rate"] == "1/4" and escape["escape_set_ito"] == "a < -lambda/(2*S)"
     assert result.evidence[4].finding.data["printed_set"] == "a < -2*lambda/S"
@@ -170,14 +166,14 @@ def test_appc_verdicts(results):
 
 def test_appc_corrected_verdicts(results):
     result = results["ziyin.appc-corrected"]
-    assert _verdicts(result) == [Verdict.PROVED, Verdict.CONFIRMED, Verdict.CONFIRMED]
+    assert check_verdicts(result) == [Verdict.PROVED, Verdict.CONFIRMED, Verdict.CONFIRMED]
     points = result.evidence[2].finding.data["points"]
     assert points[0]["converges"] and points[1]["escapes"]
 
 
 def test_prop6_verdicts(results):
     result = results["ziyin.prop6"]
-    assert _verdicts(result) == [Verdict.PROVED, Verdict.REFUTED, Verdict.PROVED, Verdict.PROVED, Verdict.CONFIRMED]
+    assert check_verdicts(result) == [Verdict.PROVED, Verdict.REFUTED, Verdict.PROVED, Verdict.PROVED, Verdict.CONFIRMED]
     cauchy = result.evidence[1].finding.data
     assert cauchy["lim_w_Lprime_p"] == "1/pi" and sp.sympify(cauchy["C_at_w=5"]) < 0
     assert result.evidence[4].finding.data["c0"] == "1"
@@ -185,14 +181,14 @@ def test_prop6_verdicts(results):
 
 def test_prop6_corrected_verdicts(results):
     result = results["ziyin.prop6-corrected"]
-    assert _verdicts(result) == [Verdict.PROVED, Verdict.CONFIRMED]
+    assert check_verdicts(result) == [Verdict.PROVED, Verdict.CONFIRMED]
     assert result.evidence[0].finding.data["example2_sup_F"] == "w_0"
     assert result.evidence[0].finding.data["cauchy_F"] == "-oo"
 
 
 def test_prop9_verdicts(results):
     result = results["ziyin.prop9"]
-    assert _verdicts(result) == [Verdict.PROVED, Verdict.CONFIRMED, Verdict.CONFIRMED]
+    assert check_verdicts(result) == [Verdict.PROVED, Verdict.CONFIRMED, Verdict.CONFIRMED]
     assert result.evidence[0].finding.data["gap_35_vs_37"] == "2*a*lambda"
     assert float(result.evidence[2].finding.data["mu"]) < -0.13
 

@@ -12,7 +12,7 @@ from theory.multiplicative import lam
 from verify.claim import Verdict
 from verify.claims.ziyin_landscapes import CLAIMS
 
-from claim_helpers import QUICK, evidence
+from claim_helpers import evidence, verdict_tests
 
 w1, w2, a_pos = sharp_minima.w1, sharp_minima.w2, sharp_minima.a
 w, a_neg, x = quartic.w, quartic.a, quartic.x
@@ -156,16 +156,11 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def results():
+results, test_verdicts = verdict_tests(EXPECTED)
+
+
+def test_every_claim_of_the_module_is_pinned():
     assert {c.id for c in CLAIMS} == set(EXPECTED)
-    return {c.id: c.run(**QUICK) for c in CLAIMS}
-
-
-@pytest.mark.parametrize("claim_id", EXPECTED)
-def test_verdicts(results, claim_id):
-    assert results[claim_id].verdict is EXPECTED[claim_id]
-
 
 
 def test_prop4_evidence(results):

@@ -17,7 +17,7 @@ from theory.errors import ParameterError
 from theory.noise import FiniteNoise, x
 from verify.claim import Verdict
 
-from claim_helpers import run_quick
+from claim_helpers import check_verdicts, run_quick
 
 w1, w2, lam = toynn.w1, toynn.w2, multiplicative.lam
 A = sp.Rational(-1, 10)
@@ -189,14 +189,10 @@ def results():
     return run_quick(ids)
 
 
-def _verdicts(result):
-    return [e.verdict for e in result.evidence]
-
-
 def test_prop5_as_printed_is_refuted(results):
     result = results["ziyin.prop5"]
     assert result.verdict == Verdict.REFUTED
-    assert _verdicts(result) == [Verdict.REFUTED, Verdict.PROVED, Verdict.REFUTED, Verdict.REFUTED]
+    assert check_verdicts(result) == [Verdict.REFUTED, Verdict.PROVED, Verdict.REFUTED, Verdict.REFUTED]
     bounds = result.evidence[0].finding.data
     assert bounds["derived_gradient_bound"] == "1 - a"
     assert bounds["v_counterexample"]["t"] == 1362
@@ -207,7 +203,7 @@ def test_prop5_as_printed_is_refuted(results):
 
 def test_prop5_corrected_holds(results):
     result = results["ziyin.prop5-corrected"]
-    assert _verdicts(result) == [Verdict.PROVED, Verdict.PROVED, Verdict.PROVED, Verdict.CONFIRMED]
+    assert check_verdicts(result) == [Verdict.PROVED, Verdict.PROVED, Verdict.PROVED, Verdict.CONFIRMED]
     experiment = result.evidence[3].finding.data
     assert all(experiment["criteria"].values())
     paper = experiment["settings"][0]
@@ -217,7 +213,7 @@ def test_prop5_corrected_holds(results):
 def test_toynn_as_printed(results):
     result = results["ziyin.toynn"]
     assert result.verdict == Verdict.REFUTED
-    assert _verdicts(result) == [
+    assert check_verdicts(result) == [
         Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED, Verdict.CONFIRMED, Verdict.REFUTED, Verdict.CONFIRMED,
     ]
     hessian = result.evidence[2].finding.data["counterexample"]
@@ -230,6 +226,6 @@ def test_toynn_as_printed(results):
 
 def test_toynn_corrected_holds(results):
     result = results["ziyin.toynn-corrected"]
-    assert _verdicts(result) == [Verdict.PROVED, Verdict.PROVED, Verdict.PROVED, Verdict.CONFIRMED]
+    assert check_verdicts(result) == [Verdict.PROVED, Verdict.PROVED, Verdict.PROVED, Verdict.CONFIRMED]
     data = result.evidence[3].finding.data
     assert data["in_trap_set"] == data["on_line_w2_negative"] and data["saddle_side"] == 0

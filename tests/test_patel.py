@@ -17,7 +17,7 @@ from verify.claim import Verdict
 from verify.claims import patel as claims
 from verify.commands.patel import load_quadratic, parse_batch
 
-from claim_helpers import evidence, run_quick
+from claim_helpers import evidence, verdict_tests
 
 C, k, lam, kappa, gamma = patel.C, patel.k, patel.lam, patel.kappa, patel.gamma
 R = sp.Rational
@@ -118,14 +118,7 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def results():
-    return run_quick(list(EXPECTED))
-
-
-@pytest.mark.parametrize("claim_id", EXPECTED)
-def test_verdicts(results, claim_id):
-    assert results[claim_id].verdict is EXPECTED[claim_id]
+results, test_verdicts = verdict_tests(EXPECTED)
 
 
 def _data(results, claim_id, title_start):

@@ -17,7 +17,7 @@ from theory.wu import B, H_BAR, Q_BAR, a, eta, n, s
 from verify.claim import Kind, Verdict
 from verify.stats import mean_interval
 
-from claim_helpers import evidence, run_quick
+from claim_helpers import evidence, verdict_tests
 
 R = sp.Rational
 INSTANCE = [[[4, -1], [-1, 3]], [[4, 2], [2, 2]], [[0, 0], [0, 3]]]
@@ -151,15 +151,7 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def results():
-    return run_quick(list(EXPECTED))
-
-
-@pytest.mark.parametrize("claim_id", EXPECTED)
-def test_verdicts(results, claim_id):
-    assert results[claim_id].verdict is EXPECTED[claim_id]
-
+results, test_verdicts = verdict_tests(EXPECTED)
 
 
 def test_refutations_carry_exact_data(results):

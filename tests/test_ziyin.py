@@ -1,12 +1,11 @@
 """Ziyin et al.: the derived closed forms, and the verdicts the verifier reaches (quick mode)."""
 
-import pytest
 import sympy as sp
 
 from theory import ziyin
 from verify.claim import Kind, Verdict
 
-from claim_helpers import evidence, run_quick
+from claim_helpers import evidence, verdict_tests
 
 a, eps, t, w0 = ziyin.a, ziyin.eps, ziyin.t, ziyin.w0
 
@@ -55,15 +54,7 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def results():
-    return run_quick(list(EXPECTED))
-
-
-@pytest.mark.parametrize("claim_id", EXPECTED)
-def test_verdicts(results, claim_id):
-    assert results[claim_id].verdict is EXPECTED[claim_id]
-
+results, test_verdicts = verdict_tests(EXPECTED)
 
 
 def test_each_version_is_judged_separately(results):
