@@ -14,7 +14,6 @@ import sys
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from numerics.precision import DEFAULT_DPS, check_dps
@@ -73,12 +72,12 @@ def verify(ids, quick, json_path, seed, dps, cache_dir):
     store = ResultCache(cache_dir, seed=seed, quick=quick, dps=dps) if cache_dir else None
     err = Console(stderr=True)
     results, records = [], []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("verifying", total=sum(len(c.checks) for c in chosen))
+    total, done = sum(len(c.checks) for c in chosen), 0
+    with progress_bar("verifying") as update:
+        update(done, total)
 
         def advance(label: str):
-            progress.update(task, description=label[:70])
+            update(done, total, label[:70])
 
         for claim in chosen:
             record = store.load(claim.id) if store else None
@@ -89,7 +88,8 @@ def verify(ids, quick, json_path, seed, dps, cache_dir):
                     store.save(claim.id, record)
             else:
                 result = result_from_record(claim, record)
-            progress.advance(task, len(claim.checks))
+            done += len(claim.checks)
+            update(done, total)
             results.append(result)
             records.append(record)
             if not err.is_terminal:

@@ -31,11 +31,15 @@ def emit(derived: Derived, as_json: bool) -> None:
 
 
 @contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(description: str) -> Iterator[Callable[..., None]]:
     """A transient progress bar on stderr, drawn only when stderr is a terminal (so pipes and
-    --json output stay clean); yields ``update(done, total)``."""
+    --json output stay clean); yields ``update(done, total, description=None)``."""
     err = Console(stderr=True)
-    columns = (TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task(description, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+        def update(done: int, total: int, description: str | None = None) -> None:
+            bar.update(task, completed=done, total=total, **({"description": description} if description else {}))
+
+        yield update
