@@ -149,9 +149,12 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _value(value) -> str:
-    """An evidence value as a code span (strings as they are, nested values as JSON)."""
-    if value == "":
+    """An evidence value: a symbolic one (``{"latex": …}``) as inline math, else a code span
+    (strings as they are, nested values as JSON)."""
+    if value == "" or value is None:
         return ""
+    if isinstance(value, dict) and "latex" in value:
+        return f"${value['latex']}$"
     return code(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
 
 
@@ -200,7 +203,17 @@ def math_block(latex: str) -> str:
 
 def check_heading(check: dict) -> str:
     version_note = f" · as printed in {escape(check['version'])}" if check["version"] else ""
-    return f"{badge(check['verdict'])} **{KIND_NAME[check['kind']]}**{version_note} — *{escape(check['title'])}*"
+    role = " · a step of the proof" if check["about"] == "proof" else ""
+    uncounted = "" if check["counted"] else " · consistency check (no mutation can flip it; not counted)"
+    return (f"{badge(check['verdict'])} **{KIND_NAME[check['kind']]}**{version_note}{role}{uncounted} — "
+            f"*{escape(check['title'])}*")
+
+
+def observed_markdown(check: dict) -> str:
+    """What the check computed beside what the claim predicts."""
+    if check["observed"] is None and check["expected"] is None:
+        return ""
+    return markdown_table(["observed", "expected"], [[_value(check["observed"]), _value(check["expected"])]]) + "\n\n"
 
 
 def check_markdown(check: dict, evidence_title: str = "Evidence", open_: bool = False) -> str:
@@ -208,6 +221,7 @@ def check_markdown(check: dict, evidence_title: str = "Evidence", open_: bool = 
     return (
         f":::::{{container}} sgd-check sgd-verdict-{check['verdict']}\n"
         f"{check_heading(check)}\n\n{escape(check['summary'])}\n\n"
+        f"{observed_markdown(check)}"
         f"*Tolerance:* {escape(check['tolerance'])}\n\n"
         f"::::{{dropdown}} {escape(evidence_title)} ({escape(check['seconds'])} s){options}\n"
         f"{evidence_markdown(check['evidence'])}\n::::\n:::::"
@@ -246,9 +260,15 @@ def claim_markdown(claim: dict, corrections: list[dict]) -> str:
 
 
 def verdict_reason(claim: dict) -> str:
-    counts = Counter(check["verdict"] for check in claim["checks"])
+    """The tally of the checks the verdict rests on (counted checks of the statement)."""
+    counted = [c for c in claim["checks"] if c["counted"] and c["about"] == "statement"]
+    counts = Counter(check["verdict"] for check in counted)
     tally = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
-    return f"({escape(tally)} of {len(claim['checks'])} checks)"
+    noun = "check" if len(counted) == 1 else "checks"
+    reason = f"from {len(counted)} {noun} of the statement: {tally}" if counted else "no counted check of the statement"
+    if claim["proof_gaps"]:
+        reason += f"; {len(claim['proof_gaps'])} proof gap{'s' if len(claim['proof_gaps']) > 1 else ''}"
+    return f"({escape(reason)})"
 
 
 def errata_markdown(report: dict) -> str:
@@ -275,6 +295,16 @@ def errata_markdown(report: dict) -> str:
             parts.append(f"Corrected form: {claim_ref(correction['id'])} {badge(correction['verdict'])} — "
                          f"*{escape(correction['summary'])}*\n")
         parts.append("::::::")
+        blocks.append("\n".join(parts))
+    gaps = [c for c in report["claims"] if c["proof_gaps"]]
+    if gaps:
+        blocks.append(f"```{{rubric}} Proof gaps\n```\n\nIn {len(gaps)} claims a step of the proof is wrong; the verdict of the "
+                      "statement stands on its own checks.")
+    for claim in gaps:
+        parts = [f"**{claim_ref(claim['id'])}** {badge(claim['verdict'])} · {escape(claim['where'])}", ""]
+        for check in claim["checks"]:
+            if check["about"] == "proof" and check["verdict"] == "refuted":
+                parts.append(check_markdown(check, "Data that reproduces it") + "\n")
         blocks.append("\n".join(parts))
     return "\n\n".join(blocks)
 

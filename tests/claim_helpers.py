@@ -1,22 +1,32 @@
-"""Shared scaffolding of the tests that pin claims' verdicts: run claims in quick mode once per
-module, pin each verdict, and find one check's evidence by the start of its title."""
+"""Shared scaffolding of the tests that pin claims' verdicts: claims run once per test process in
+quick mode (the pins and the falsifier tests share those runs), each claim's verdict and each of
+its checks' verdicts pinned, and one check's evidence found by the start of its title."""
 
 import pytest
 
+from verify.claim import Verdict
 from verify.registry import select
 
 #: the arguments every verdict-pinning test runs claims with (the README's CI mode)
 QUICK = {"quick": True, "seed": 0, "dps": 30}
 
+_RESULTS: dict = {}
+
 
 def run_quick(ids: list[str]) -> dict:
-    """claim id -> result, for the claims (or families) named."""
-    return {claim.id: claim.run(**QUICK) for claim in select(ids)}
+    """claim id -> result, for the claims (or families) named; each claim runs once per process."""
+    chosen = select(ids)
+    for claim in chosen:
+        if claim.id not in _RESULTS:
+            _RESULTS[claim.id] = claim.run(**QUICK)
+    return {claim.id: _RESULTS[claim.id] for claim in chosen}
 
 
 def verdict_tests(expected: dict):
-    """The module fixture ``results`` (the claims of ``expected`` run once in quick mode) and the
-    test pinning each one's verdict, parametrized by claim id; assign both at module level:
+    """The module fixture ``results`` (the claims of ``expected`` run in quick mode) and the test
+    pinning each claim's verdict and every one of its checks' verdicts, in order, parametrized by
+    claim id. ``expected`` maps an id to ``(claim verdict, (check verdict, ...))``, verdicts as
+    ``Verdict`` or their names. Assign both at module level:
     ``results, test_verdicts = verdict_tests(EXPECTED)``."""
 
     @pytest.fixture(scope="module")
@@ -25,7 +35,11 @@ def verdict_tests(expected: dict):
 
     @pytest.mark.parametrize("claim_id", expected)
     def test_verdicts(results, claim_id):
-        assert results[claim_id].verdict is expected[claim_id]
+        claim_verdict, check_pins = expected[claim_id]
+        result = results[claim_id]
+        found = [(e.title, e.verdict) for e in result.evidence]
+        assert [v for _, v in found] == [Verdict(v) for v in check_pins], found
+        assert result.verdict is Verdict(claim_verdict)
 
     return results, test_verdicts
 

@@ -12,3 +12,19 @@ settings.register_profile("ci", max_examples=2000, deadline=None, derandomize=Tr
                           suppress_health_check=SUPPRESSED, print_blob=True)
 settings.register_profile("dev", max_examples=40, deadline=None, database=None, suppress_health_check=SUPPRESSED)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The falsifier tally, when tests/test_falsifiers.py was collected."""
+    import sys
+
+    module = sys.modules.get("test_falsifiers")
+    if module is None:
+        return
+    tally = module.TALLY
+    terminalreporter.write_sep("-", "falsifiers")
+    terminalreporter.write_line(
+        f"{tally['checks']} checks, {tally['falsified checks']} with falsifiers ({tally['falsifiers']} mutations), "
+        f"{len(tally['consistency-only checks'])} consistency-only")
+    for name in tally["consistency-only checks"]:
+        terminalreporter.write_line(f"  consistency only: {name}")

@@ -11,7 +11,7 @@ from numerics import sde
 from theory import fokker_planck as fp
 from theory.errors import ParameterError
 from verify.claim import Verdict
-from verify.claims import ziyin_continuous as claims
+from verify.claims.ziyin import continuous as claims
 from verify.report import jsonable
 
 from claim_helpers import check_verdicts, run_quick

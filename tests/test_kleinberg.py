@@ -15,7 +15,7 @@ from theory.errors import ParameterError
 from theory.kleinberg import D, L, b, b2, c, c2, eta, lam, lam2, m0, r, t, x, y
 from theory.noise import UniformNoise
 from verify.claim import Verdict
-from verify.claims import kleinberg as claims
+from verify.claims.kleinberg import legacy as claims
 from verify.report import result_record
 
 from verify.registry import select

@@ -10,7 +10,7 @@ from theory import quartic, sharp_minima
 from theory.errors import ParameterError
 from theory.multiplicative import lam
 from verify.claim import Verdict
-from verify.claims.ziyin_landscapes import CLAIMS
+from verify.claims.ziyin.landscapes import CLAIMS
 
 from claim_helpers import evidence, verdict_tests
 

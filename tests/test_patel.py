@@ -14,7 +14,7 @@ from numerics import patel as npatel
 from theory import patel
 from theory.errors import ParameterError
 from verify.claim import Verdict
-from verify.claims import patel as claims
+from verify.claims.patel import legacy as claims
 from verify.commands.patel import load_quadratic, parse_batch
 
 from claim_helpers import evidence, verdict_tests

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from theory.errors import ParameterError
 
-from .claim import Claim, ClaimResult, Evidence, Finding, Kind, Verdict
+from .claim import About, Claim, ClaimResult, Evidence, Finding, Kind, Verdict
 from .report import write_json_atomic
 
 PACKAGES = ("theory", "numerics", "verify")
-FORMAT = 1
+FORMAT = 2
 
 
 @cache
@@ -76,8 +76,9 @@ def result_from_record(claim: Claim, record: dict) -> ClaimResult:
     """A ClaimResult for display, rebuilt from a stored record (its data stay in JSON form)."""
     evidence = tuple(
         Evidence(Kind(check["kind"]), check["title"], check["version"],
-                 Finding(Verdict(check["verdict"]), check["summary"], check["tolerance"], check["evidence"]),
-                 float(check["seconds"]))
+                 Finding(Verdict(check["verdict"]), check["summary"], check["tolerance"], check["evidence"],
+                         check["observed"], check["expected"]),
+                 float(check["seconds"]), check["counted"], About(check["about"]))
         for check in record["checks"]
     )
     return ClaimResult(claim, evidence)

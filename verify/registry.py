@@ -1,4 +1,4 @@
-"""The claim registry: every module in ``verify.claims`` contributes its ``CLAIMS`` tuple."""
+"""The claim registry: every paper package in ``verify.claims`` contributes its ``CLAIMS`` tuple."""
 
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ from .claim import ClaimResult
 
 
 def jsonable(value, dps: int):
-    """Convert evidence data to JSON types, numbers as decimal strings."""
+    """Convert evidence data to JSON types, numbers as decimal strings; a symbolic expression,
+    set or matrix as ``{"latex": …, "text": …}`` (the book typesets the first)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (bool, np.bool_)):
@@ -32,9 +33,11 @@ def jsonable(value, dps: int):
         return int(value)
     if isinstance(value, (float, np.floating)):
         return repr(float(value)) if np.isfinite(value) else ("inf" if value > 0 else "-inf" if value < 0 else "nan")
-    if isinstance(value, (mpmath.mpf, sp.Expr)):
+    if isinstance(value, mpmath.mpf) or (isinstance(value, sp.Expr) and value.is_number and value.is_extended_real):
         return decimal(value, dps)
-    if isinstance(value, str):
+    if isinstance(value, (sp.Basic, sp.MatrixBase)):
+        return {"latex": sp.latex(value), "text": sp.sstr(value)}
+    if isinstance(value, str) or value is None:
         return value
     if isinstance(value, dict):
         return {str(k): jsonable(v, dps) for k, v in value.items()}
@@ -53,14 +56,19 @@ def result_record(result: ClaimResult, dps: int) -> dict:
         "summary": claim.summary,
         "corrects": claim.corrects,
         "verdict": result.verdict.value,
+        "proof_gaps": [e.title for e in result.proof_gaps],
         "checks": [
             {
                 "kind": e.kind.value,
                 "title": e.title,
                 "version": e.version,
+                "about": e.about.value,
+                "counted": e.counted,
                 "verdict": e.verdict.value,
                 "summary": e.finding.summary,
                 "tolerance": e.finding.tolerance,
+                "observed": jsonable(e.finding.observed, dps),
+                "expected": jsonable(e.finding.expected, dps),
                 "evidence": jsonable(e.finding.data, dps),
                 "seconds": f"{e.seconds:.3f}",
             }

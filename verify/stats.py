@@ -63,3 +63,29 @@ def relative_gap(a, b) -> mpmath.mpf:
 def agree_to_digits(a, b, digits: int) -> bool:
     """Two high-precision numbers agree to ``digits`` significant digits (relative gap ≤ 10^-digits)."""
     return relative_gap(a, b) <= mpmath.mpf(10) ** (-digits)
+
+
+#: digits a high-precision comparison leaves to rounding in the routes it compares
+GUARD_DIGITS = 5
+
+
+@dataclass(frozen=True)
+class DigitsTolerance:
+    """Agreement of two high-precision routes at ``dps`` digits: relative gap ≤ 10^-(dps - guard).
+
+    The one high-precision tolerance of the verifier; ``guard`` is the digits the compared routes
+    may lose (root-finding, quadrature, numerical differentiation lose more than closed forms).
+    """
+
+    dps: int
+    guard: int = GUARD_DIGITS
+
+    @property
+    def bound(self) -> mpmath.mpf:
+        return mpmath.mpf(10) ** (-(self.dps - self.guard))
+
+    def holds(self, gap) -> bool:
+        return mpmath.mpmathify(gap) <= self.bound
+
+    def describe(self) -> str:
+        return f"relative gap ≤ 10^-{self.dps - self.guard} at {self.dps} digits"

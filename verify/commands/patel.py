@@ -23,7 +23,7 @@ from theory import patel
 from theory.errors import ParameterError
 from theory.numbers import parse_exact
 
-from ..claims.patel import (
+from ..claims.patel.legacy import (
     printed_thm38_converge,
     printed_thm38_diverge,
     printed_thm312_converge,

@@ -18,10 +18,10 @@ from theory import multiplicative, toynn, ziyin
 from theory.multiplicative import lam, w
 from theory.noise import x
 
-from ..claim import Claim, Finding, Verdict, simulation, symbolic
-from ..papers import ZIYIN_2021, ZIYIN_2022
-from ..stats import LEVEL, bonferroni, proportion_interval
-from ..symbolic import is_zero
+from ...claim import Claim, Finding, Verdict, simulation, symbolic
+from ...papers import ZIYIN_2021, ZIYIN_2022
+from ...stats import LEVEL, bonferroni, proportion_interval
+from ...symbolic import is_zero
 
 a = ziyin.a
 beta2 = sp.Symbol("beta_2", positive=True)

@@ -16,10 +16,10 @@ from numerics.precision import decimal, evaluate, working_precision
 from theory import multiplicative, quartic, sharp_minima, ziyin
 from theory.multiplicative import lam
 
-from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
-from ..papers import ZIYIN_2021, ZIYIN_2022
-from ..stats import LEVEL, bonferroni, proportion_interval, relative_gap
-from ..symbolic import is_zero
+from ...claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
+from ...papers import ZIYIN_2021, ZIYIN_2022
+from ...stats import LEVEL, bonferroni, proportion_interval, relative_gap
+from ...symbolic import is_zero
 
 w1, w2, b = sharp_minima.w1, sharp_minima.w2, sharp_minima.b
 a_pos, a_neg = sharp_minima.a, ziyin.a

@@ -19,9 +19,9 @@ from numerics.precision import decimal, evaluate, working_precision
 from theory import multiplicative, ziyin
 from theory.noise import FiniteNoise, GaussianNoise, UniformNoise
 
-from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
-from ..papers import BEYOND
-from ..stats import LEVEL, bonferroni, proportion_interval, relative_gap
+from ...claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
+from ...papers import BEYOND
+from ...stats import LEVEL, bonferroni, proportion_interval, relative_gap
 
 R = sp.Rational
 

@@ -16,10 +16,10 @@ from numerics.precision import decimal
 from theory import multiplicative, wu
 from theory.wu import B, H_BAR, Q_BAR, a, eta, n, s
 
-from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
-from ..papers import WU
-from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval
-from ..symbolic import is_zero
+from ...claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
+from ...papers import WU
+from ...stats import LEVEL, bonferroni, mean_interval, proportion_interval
+from ...symbolic import is_zero
 
 R = sp.Rational
 

@@ -30,10 +30,10 @@ from numerics import patel as npatel
 from numerics.precision import decimal, working_precision
 from theory import patel
 
-from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
-from ..papers import PATEL
-from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval
-from ..symbolic import is_zero
+from ...claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
+from ...papers import PATEL
+from ...stats import LEVEL, bonferroni, mean_interval, proportion_interval
+from ...symbolic import is_zero
 
 R = sp.Rational
 C, k, lam = patel.C, patel.k, patel.lam

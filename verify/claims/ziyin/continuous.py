@@ -22,10 +22,10 @@ from theory import fokker_planck as fp
 from theory import multiplicative
 from theory.noise import GaussianNoise
 
-from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
-from ..papers import ZIYIN_2021, ZIYIN_2022
-from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval, relative_gap
-from ..symbolic import is_zero
+from ...claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
+from ...papers import ZIYIN_2021, ZIYIN_2022
+from ...stats import LEVEL, bonferroni, mean_interval, proportion_interval, relative_gap
+from ...symbolic import is_zero
 
 w, wp, lam, S, a, b, sigma, c0 = fp.w, fp.w_plus, fp.lam, fp.S, fp.a, fp.b, fp.sigma, fp.c0
 HALF = sp.Rational(1, 2)

@@ -15,9 +15,9 @@ from numerics import linear
 from theory import wu
 from theory.wu import B, H_BAR, Q_BAR, n
 
-from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
-from ..papers import BEYOND, PATEL, WU
-from ..stats import LEVEL, bonferroni, mean_interval
+from ...claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
+from ...papers import BEYOND, PATEL, WU
+from ...stats import LEVEL, bonferroni, mean_interval
 
 R = sp.Rational
 

@@ -17,10 +17,10 @@ from theory import multiplicative, ziyin
 from theory.multiplicative import lam
 from theory.noise import FiniteNoise, UniformNoise
 
-from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
-from ..papers import ZIYIN_2021, ZIYIN_2022
-from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval, relative_gap
-from ..symbolic import is_zero
+from ...claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
+from ...papers import ZIYIN_2021, ZIYIN_2022
+from ...stats import LEVEL, bonferroni, mean_interval, proportion_interval, relative_gap
+from ...symbolic import is_zero
 
 a, eps, t, w0 = ziyin.a, ziyin.eps, ziyin.t, ziyin.w0
 HALF = sp.Rational(1, 2)

@@ -21,10 +21,10 @@ from theory import kleinberg
 from theory.kleinberg import D, L, T, b, b2, c, c2, delta, eta, lam, lam2, m0, r, t, y
 from theory.noise import FiniteNoise, UniformNoise
 
-from ..claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
-from ..papers import KLEINBERG
-from ..stats import LEVEL, bonferroni, mean_interval, proportion_interval
-from ..symbolic import is_zero
+from ...claim import Claim, Finding, Verdict, high_precision, simulation, symbolic
+from ...papers import KLEINBERG
+from ...stats import LEVEL, bonferroni, mean_interval, proportion_interval
+from ...symbolic import is_zero
 
 HALF = sp.Rational(1, 2)
 q = sp.Symbol("q", positive=True)  # ηL
