@@ -37,6 +37,17 @@ def check_count(name: str, value: int, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_positive(name: str, value, what: str = "a positive finite number") -> float:
+    """``value`` as a float that is finite and > 0 (the one such check of ``numerics``)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(name, f"must be {what}, got {value!r}") from None
+    if not (np.isfinite(number) and number > 0):
+        raise ParameterError(name, f"must be {what}, got {value!r}")
+    return number
+
+
 def check_runs(runs: int) -> int:
     """The number of runs of one ensemble: 1 ≤ runs ≤ ``MAX_RUNS``."""
     runs = check_count("runs", runs)

@@ -20,7 +20,7 @@ from theory.errors import ParameterError
 from theory.kleinberg import sinc_critical_equation, x, z
 from theory.noise import FiniteNoise, UniformNoise
 
-from .ensemble import BLOCK_RUNS, EnsembleResult, NoiseSampler, check_count, iterate, lambdify_gradient
+from .ensemble import BLOCK_RUNS, EnsembleResult, NoiseSampler, check_count, check_positive, iterate, lambdify_gradient
 from .precision import working_precision
 
 #: Gauss–Legendre nodes for the uniform convolution (the integrands are entire; 256 nodes
@@ -148,13 +148,6 @@ def mp_one_step_second_moment(loss: sp.Expr, lr, omega: UniformNoise | FiniteNoi
 # --- ensembles ------------------------------------------------------------------------------------
 
 
-def _positive(name: str, value) -> float:
-    value = float(value)
-    if not value > 0:
-        raise ParameterError(name, f"must be positive, got {value}")
-    return value
-
-
 def _sgd_step(loss: sp.Expr, lr: float, omega: UniformNoise | FiniteNoise):
     """x ← x - η(f'(x) + ω), ω drawn from its law, on column 0 of a state."""
     gradient = lambdify_gradient(loss, (x,), ())
@@ -177,7 +170,7 @@ def theorem1_runs(loss: sp.Expr, lr, omega: UniformNoise | FiniteNoise, x0: floa
 
     State columns: x, ‖y_{T1}‖², running max of ‖y_t‖² over the window.
     """
-    lr = _positive("lr", lr)
+    lr = check_positive("lr", lr)
     burn_in, window = check_count("burn_in", burn_in), check_count("window", window, 0)
     gradient = derivative(loss)
     move = _sgd_step(loss, lr, omega)
@@ -211,7 +204,7 @@ class RestartRuns:
 def restart_runs(loss: sp.Expr, lr1, lr2, omega: UniformNoise | FiniteNoise, x0: float, first: int, second: int,
                  runs: int, seed: np.random.SeedSequence) -> RestartRuns:
     """SGD with step η for ``first`` steps, then η' for ``second`` steps (Corollary 2)."""
-    lr1, lr2 = _positive("lr1", lr1), _positive("lr2", lr2)
+    lr1, lr2 = check_positive("lr1", lr1), check_positive("lr2", lr2)
     first, second = check_count("first", first), check_count("second", second)
     gradient = derivative(loss)
     moves = (_sgd_step(loss, lr1, omega), _sgd_step(loss, lr2, omega))
@@ -242,7 +235,7 @@ class GradientDescentRuns:
 def gd_distance_runs(loss: sp.Expr, lr, half_width: float, runs: int, steps: int, seed: np.random.SeedSequence,
                      bound: float = 1e8) -> GradientDescentRuns:
     """GD x_{t+1} = x_t - η f'(x_t) (x* = 0) from x_0 ~ U[-h, h], recording min_t (x_{t+1}² - x_t²)."""
-    lr = _positive("lr", lr)
+    lr = check_positive("lr", lr)
     gradient = lambdify_gradient(loss, (x,), ())
 
     def step(state, rng, t):
@@ -281,7 +274,7 @@ def perturbed_gd_runs(loss: sp.Expr, lr, perturbation: UniformNoise | None, init
                       seed: np.random.SeedSequence) -> EnsembleResult:
     """x_{t+1} = x_t - η f'(x_t) - ξ_t with ξ_t = ηω_t drawn from ``perturbation`` (uniform on
     [-s, s]: noise level s, as in Fig. 3); ``None`` is plain GD."""
-    lr = _positive("lr", lr)
+    lr = check_positive("lr", lr)
     gradient = lambdify_gradient(loss, (x,), ())
     sampler = NoiseSampler(perturbation) if perturbation is not None else None
 

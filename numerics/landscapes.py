@@ -14,20 +14,12 @@ import numpy as np
 import sympy as sp
 
 from theory import quartic, sharp_minima, ziyin
-from theory.errors import ParameterError
 from theory.noise import x
 
-from .ensemble import EnsembleResult, NoiseSampler, iterate, lambdify_gradient
+from .ensemble import EnsembleResult, NoiseSampler, check_positive, iterate, lambdify_gradient
 
 #: the box |w1|, |w2| ≤ 1 that Prop. 4 assumes
 BOX = 1.0
-
-
-def _positive_float(name: str, value) -> float:
-    value = float(value)
-    if not value > 0:
-        raise ParameterError(name, f"must be positive, got {value}")
-    return value
 
 
 def uniform_square(half_width: float = 1.0, dimension: int = 2):
@@ -59,7 +51,7 @@ def sharp_minima_runs(
 
     The state carries a third column: the first step at which |w1| or |w2| exceeded 1 (0: not yet).
     """
-    lr = _positive_float("lr", lr)
+    lr = check_positive("lr", lr)
     sharp_minima.require_positive("a", a_value)
     grad = lambdify_gradient(sp.expand(sharp_minima.sampled_loss(x, a_value, b_value)), sharp_minima.PARAMS, (x,))
     sampler = NoiseSampler(sharp_minima.noise())
@@ -99,7 +91,7 @@ def quartic_runs(
     radius = float(quartic.escape_radius(a_value, lr, norm))
     grad = lambdify_gradient(quartic.sampled_loss(x, norm), (quartic.w,), (x,))
     sampler = NoiseSampler(ziyin.noise(sp.sympify(a_value)))
-    step_size = _positive_float("lr", lr)
+    step_size = check_positive("lr", lr)
 
     def step(state, rng, t):
         return state - step_size * grad(state, sampler.draw(rng, len(state)))

@@ -30,7 +30,7 @@ from theory import wu
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise
 
-from .ensemble import NoiseSampler, blocks, check_count, check_runs, iterate, lambdify_gradient
+from .ensemble import NoiseSampler, blocks, check_count, check_positive, check_runs, iterate, lambdify_gradient
 
 #: relative tolerance for symmetry and positive semidefiniteness of float Hessians
 FLOAT_TOLERANCE = 1e-12
@@ -63,16 +63,9 @@ def check_hessians(hessians) -> np.ndarray:
     return symmetric
 
 
-def check_lr(lr) -> float:
-    value = float(lr)
-    if not (np.isfinite(value) and value > 0):
-        raise ParameterError("lr", f"learning rate must be positive and finite, got {lr}")
-    return value
-
-
 def batch_update_matrices(hessians, lr, batch: int, replace: bool) -> np.ndarray:
     """I - η M_S for every equally likely batch S of ``theory.wu.batches``: shape (m, d, d)."""
-    array, lr = check_hessians(hessians), check_lr(lr)
+    array, lr = check_hessians(hessians), check_positive("lr", lr, "a positive finite learning rate")
     indices = np.array(wu.batches(len(array), batch, replace), dtype=int)
     means = array[indices].mean(axis=1)
     return np.eye(array.shape[1])[None] - lr * means
@@ -213,7 +206,7 @@ def simulate_linear(
     finite) is recorded as escaped at that step, its last in-bound state kept, and it is set to 0,
     which the linear map keeps at 0: nothing overflows.
     """
-    array, lr = check_hessians(hessians), check_lr(lr)
+    array, lr = check_hessians(hessians), check_positive("lr", lr, "a positive finite learning rate")
     runs, steps = check_runs(runs), check_count("steps", steps, 0)
     start = np.asarray(x0, dtype=float).reshape(-1)
     if start.shape != (array.shape[1],) or not np.all(np.isfinite(start)):
@@ -305,7 +298,7 @@ class Diagram:
 
 def stability_diagram(lr, batch: int, n_value: int, replace: bool, sharpness, nonuniformity) -> Diagram:
     """Where (a, s) satisfies (9) and where the exact 1-D condition (1-ηa)² + η² c_B s² ≤ 1 holds."""
-    lr = check_lr(lr)
+    lr = check_positive("lr", lr, "a positive finite learning rate")
     factor = float(wu.batch_factor(n_value, batch, replace))
     box = wu.rectangle()
     a_grid = np.asarray(sharpness, dtype=float)
@@ -333,7 +326,7 @@ class ToyRuns:
 
 def toy_runs(lr, runs: int, steps: int, seed: np.random.SeedSequence, x0, stochastic: bool = True) -> ToyRuns:
     """SGD (one of f_1, f_2 drawn with probability 1/2 each step) or GD (their mean) on the §2 toy."""
-    lr = check_lr(lr)
+    lr = check_positive("lr", lr, "a positive finite learning rate")
     start = float(x0)
     grad = lambdify_gradient(wu.toy_component(), (wu.x,), (wu.c,))
     half = sp.Rational(1, 2)

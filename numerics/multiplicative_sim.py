@@ -31,7 +31,7 @@ import sympy as sp
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise, GaussianNoise, Noise, UniformNoise
 
-from .ensemble import SPAWN_GROUP, blocks, check_count, check_runs
+from .ensemble import SPAWN_GROUP, blocks, check_count, check_positive, check_runs
 
 ROUTES = ("count", "bits", "float")
 #: steps multiplied in linear space before moving to log space (fixed: part of the stream's meaning)
@@ -82,7 +82,7 @@ def simulate(
     """
     runs, steps = check_runs(runs), check_count("steps", steps, 0)
     chunk_steps = check_count("chunk_steps", chunk_steps)
-    lr, w0 = _check_lr(lr), _check_w0(w0)
+    lr, w0 = check_positive("lr", lr, "a positive finite learning rate"), _check_w0(w0)
     times = tuple(sorted(set(record or (steps,))))
     if times[0] < 0 or times[-1] > steps:
         raise ParameterError("record", f"times must lie in [0, {steps}]")
@@ -114,25 +114,30 @@ class EscapeCount:
         return np.inf if self.overflowed else self.finite_log_sum / self.runs
 
 
+def escaped(log_w: np.ndarray, log_eps: float) -> np.ndarray:
+    """Which runs have escaped at time t: |w_t| > ε, i.e. ln|w_t| > ln ε (the one definition)."""
+    return np.asarray(log_w) > log_eps
+
+
 def escape_count(noise: Noise, lr, runs: int, steps: int, seed: np.random.SeedSequence, log_eps: float, w0=1,
                  route: str = "auto", workers: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> EscapeCount:
     """``simulate``'s ensemble at t = steps (the same numbers for the same seed), reduced group
     by group of blocks: memory does not grow with ``runs``. ``progress(runs done, runs)`` after each group."""
     runs, steps = check_runs(runs), check_count("steps", steps, 0)
-    lr, w0 = _check_lr(lr), _check_w0(w0)
+    lr, w0 = check_positive("lr", lr, "a positive finite learning rate"), _check_w0(w0)
     chosen = _choose_route(noise, steps, route)
-    escaped = zero = overflowed = 0
+    escapes = zero = overflowed = 0
     total = 0.0
     for first, values in _block_groups(noise, lr, runs, (steps,), seed, w0, chosen, DEFAULT_CHUNK_STEPS, workers):
         row = values[0]
-        escaped += int(np.count_nonzero(row > log_eps))
+        escapes += int(np.count_nonzero(escaped(row, log_eps)))
         zero += int(np.count_nonzero(np.isneginf(row)))
         overflowed += int(np.count_nonzero(np.isposinf(row)))
         total += float(np.sum(row[np.isfinite(row)]))
         if progress:
             progress(first + len(row), runs)
-    return EscapeCount(runs, escaped, zero, overflowed, total, chosen)
+    return EscapeCount(runs, escapes, zero, overflowed, total, chosen)
 
 
 def _block_groups(noise, lr, runs, times, seed, w0, route, chunk_steps, workers):
@@ -160,13 +165,6 @@ def _choose_route(noise: Noise, steps: int, route: str) -> str:
     if chosen not in routes:
         raise ParameterError("route", f"{route!r} is not exact for this noise; choose from {', '.join(routes)}")
     return chosen
-
-
-def _check_lr(lr) -> float:
-    value = float(lr)
-    if not (np.isfinite(value) and value > 0):
-        raise ParameterError("lr", f"learning rate must be positive, got {lr}")
-    return value
 
 
 def _check_w0(w0) -> float:

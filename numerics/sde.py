@@ -25,7 +25,7 @@ from theory.errors import ParameterError
 from theory.fokker_planck import ItoModel
 from theory.noise import GaussianNoise
 
-from .ensemble import blocks, check_count, check_runs
+from .ensemble import blocks, check_count, check_positive, check_runs
 from .trapset import log_rate
 
 #: default cap on the number of iterations of one block
@@ -58,13 +58,6 @@ def coefficient_functions(model: ItoModel, values: dict) -> tuple[Callable, Call
     return vectorize(exact.drift), vectorize(exact.diffusion)
 
 
-def _positive(name: str, value) -> float:
-    value = float(value)
-    if not (np.isfinite(value) and value > 0):
-        raise ParameterError(name, f"must be a positive finite number, got {value}")
-    return value
-
-
 def euler_maruyama(
     model: ItoModel,
     values: dict,
@@ -80,8 +73,8 @@ def euler_maruyama(
 ) -> SDEEnsemble:
     """w at time ``horizon`` for ``runs`` independent Euler–Maruyama paths started at ``initial(rng, n)``."""
     runs = check_runs(runs)
-    horizon, dt, bound = _positive("horizon", horizon), _positive("dt", dt), _positive("bound", bound)
-    kappa = None if max_increment_variance is None else _positive("max_increment_variance", max_increment_variance)
+    horizon, dt, bound = check_positive("horizon", horizon), check_positive("dt", dt), check_positive("bound", bound)
+    kappa = None if max_increment_variance is None else check_positive("max_increment_variance", max_increment_variance)
     max_iterations = check_count("max_iterations", max_iterations)
     drift, diffusion = coefficient_functions(model, values)
     wall = None if reflect_below is None else float(reflect_below)
