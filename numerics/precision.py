@@ -1,13 +1,20 @@
-"""Evaluation at a stated number of significant digits (mpmath), and decimal strings for reports."""
+"""Evaluation at a stated number of significant digits (mpmath), and decimal strings for reports.
+
+SymPy is imported where it is used, so the digit limits and ``check_dps`` load fast (the CLI's
+start-up reads them).
+"""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import mpmath
-import sympy as sp
 
 from theory.errors import ParameterError
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 DEFAULT_DPS = 50
 MIN_DPS = 15
@@ -32,12 +39,16 @@ def working_precision(dps: int):
 
 def evaluate(expr: sp.Expr, dps: int) -> mpmath.mpf:
     """An exact SymPy number as an mpmath number correct to ``dps`` digits (SymPy's evalf is adaptive)."""
+    import sympy as sp
+
     with working_precision(dps):
         return mpmath.mpmathify(sp.N(expr, dps + 10))
 
 
 def decimal(value, dps: int) -> str:
     """``value`` as a decimal string with ``dps`` significant digits; infinities as "inf"/"-inf"."""
+    import sympy as sp
+
     if isinstance(value, sp.Expr):
         if value in (sp.oo, -sp.oo):
             return "inf" if value is sp.oo else "-inf"

@@ -119,3 +119,14 @@ def test_verify_writes_a_report_with_decimal_strings(tmp_path):
             assert {"kind", "verdict", "evidence", "summary", "tolerance"} <= set(check)
     _no_floats(report)
     assert "refuted" in completed.stdout and "proved" in completed.stdout
+
+
+def test_start_up_imports_no_sympy_scipy_or_simulators():
+    """`sgdverify --help` and argument errors stay fast: the CLI module loads click, not the heavy stack."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, verify.cli; heavy = [m for m in ('sympy', 'scipy', 'numpy', 'rich', 'numerics.linear') "
+             "if m in sys.modules]; print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""

@@ -8,6 +8,7 @@ import signal
 from contextlib import redirect_stderr, redirect_stdout
 from fractions import Fraction
 
+import click
 import numpy as np
 import pytest
 import sympy as sp
@@ -18,7 +19,7 @@ from numerics.precision import decimal
 from theory import ziyin
 from theory.errors import ParameterError
 from verify.cli import cli, main
-from verify.sweep import sweep as sweep_group
+from verify.sweep import ziyin_phase_command
 
 EPS = Fraction(1, 1000)
 
@@ -100,12 +101,6 @@ def test_backend_refuses_bad_settings():
         sweep.run_sweep(sweep.ziyin_escapes, ziyin_grid(), np.random.SeedSequence(0), sweep.Backend("inline"), chunk=0)
 
 
-@pytest.fixture
-def sweep_cli(monkeypatch):
-    """The `sweep` group reachable from `main` (as verify/cli.py registers it)."""
-    monkeypatch.setitem(cli.commands, "sweep", sweep_group)
-
-
 def invoke(argv):
     out, err = io.StringIO(), io.StringIO()
     code = 0
@@ -117,11 +112,12 @@ def invoke(argv):
     return code, out.getvalue(), err.getvalue()
 
 
-def test_sweep_group_is_registered():
-    assert cli.commands.get("sweep") is sweep_group
+def test_sweep_commands_load_with_their_group():
+    context = click.Context(cli)
+    assert cli.get_command(context, "sweep").get_command(context, "ziyin-phase") is ziyin_phase_command
 
 
-def test_ziyin_phase_writes_grid_boundary_and_figure(sweep_cli, tmp_path):
+def test_ziyin_phase_writes_grid_boundary_and_figure(tmp_path):
     base = ["sweep", "ziyin-phase", "--a-grid", "-1:8:3", "--lr-grid", "0.2:1.2:6", "--runs", "400", "--steps", "60",
             "--seed", "4", "--dps", "20", "--backend", "local", "--workers", "1"]
     code, out, err = invoke([*base, "--out", str(tmp_path / "one")])
@@ -165,7 +161,7 @@ def test_ziyin_phase_writes_grid_boundary_and_figure(sweep_cli, tmp_path):
         (["--backend", "dask", "--scheduler", "tcp://127.0.0.1:9"], "scheduler"),
     ],
 )
-def test_ziyin_phase_bad_input_is_one_line(sweep_cli, monkeypatch, tmp_path, options, parameter):
+def test_ziyin_phase_bad_input_is_one_line(monkeypatch, tmp_path, options, parameter):
     monkeypatch.setattr(sweep, "CONNECT_TIMEOUT", 2)
     defaults = {"--a-grid": "-1:1:3", "--lr-grid": "0.2:1:3", "--runs": "10", "--steps": "5"}
     given = dict(zip(options[::2], options[1::2]))

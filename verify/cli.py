@@ -1,7 +1,9 @@
 """The `sgdverify` command: list claims, verify them, derive closed forms for your own data.
 
 Bad input prints one line naming the parameter and exits with status 2; `verify` exits 0 when it
-ran, whatever the verdicts.
+ran, whatever the verdicts. Start-up imports only click: SymPy, SciPy and the simulators are
+imported by the command that uses them, and the per-paper `derive` and the `sweep` subcommands
+are loaded when their group is asked for them, so `--help` and argument errors return at once.
 """
 
 from __future__ import annotations
@@ -10,25 +12,49 @@ import importlib
 import json
 import pkgutil
 import sys
+from collections.abc import Callable
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from numerics.precision import DEFAULT_DPS, check_dps
 from theory.errors import ParameterError
 
 from . import commands
-from . import derive as derivations
-from . import simulation
-from . import sweep as sweeps
-from .cache import ResultCache, result_from_record
 from .options import dps_option, emit, json_option, progress_bar
-from .registry import all_claims, select
-from .report import report, result_record, write_json_atomic
 
 VERDICT_STYLE = {"proved": "bold green", "confirmed": "green", "refuted": "bold red", "inconclusive": "yellow"}
+
+
+class LazyGroup(click.Group):
+    """A group whose further subcommands ``load(group)`` adds the first time they are listed or looked up."""
+
+    def __init__(self, *args, load: Callable[[click.Group], None], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._load: Callable[[click.Group], None] | None = load
+
+    def _loaded(self) -> None:
+        if self._load is not None:
+            load, self._load = self._load, None
+            load(self)
+
+    def list_commands(self, ctx):
+        self._loaded()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        self._loaded()
+        return super().get_command(ctx, name)
+
+
+def _register_paper_commands(group: click.Group) -> None:
+    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{module.name}").register(group)
+
+
+def _register_sweeps(group: click.Group) -> None:
+    from . import sweep as sweeps
+
+    sweeps.register(group)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,6 +66,12 @@ def cli():
 @click.option("--json", "as_json", is_flag=True, help="print a JSON list instead of a table")
 def claims(as_json):
     """List the claims: id, paper, location, one-line statement."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .registry import all_claims
+
     registry = all_claims()
     if as_json:
         rows = [
@@ -68,6 +100,11 @@ def verify(ids, quick, json_path, seed, dps, cache_dir):
     check_dps(dps)
     if seed < 0:
         raise ParameterError("seed", f"must be non-negative, got {seed}")
+    from rich.console import Console
+
+    from .cache import ResultCache, result_from_record
+    from .registry import select
+    from .report import report, result_record, write_json_atomic
     chosen = select(list(ids))
     store = ResultCache(cache_dir, seed=seed, quick=quick, dps=dps) if cache_dir else None
     err = Console(stderr=True)
@@ -101,6 +138,10 @@ def verify(ids, quick, json_path, seed, dps, cache_dir):
 
 
 def _print_results(results):
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table("claim", "verdict", "evidence")
     for result in results:
         lines = [
@@ -119,7 +160,7 @@ def _print_results(results):
     console.print(", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
 
 
-@cli.group()
+@cli.group(cls=LazyGroup, load=_register_paper_commands)
 def derive():
     """Closed forms and exact laws for your own parameters."""
 
@@ -130,6 +171,8 @@ def derive():
 @json_option
 def derive_cor1(a_text, dps, as_json):
     """Trap interval of Cor. 1: values lower, upper."""
+    from . import derive as derivations
+
     emit(derivations.cor1(a_text, dps), as_json)
 
 
@@ -139,6 +182,8 @@ def derive_cor1(a_text, dps, as_json):
 @json_option
 def derive_prop3(a_text, dps, as_json):
     """Optimal escape rate of Prop. 3: values lambda_star, gamma_star."""
+    from . import derive as derivations
+
     emit(derivations.prop3(a_text, dps), as_json)
 
 
@@ -157,6 +202,8 @@ noise_options = [
 @json_option
 def derive_trap_set(values, probs, gaussian, uniform, dps, as_json):
     """Learning rates λ > 0 with E ln|1 - λx| < 0: values intervals [[lo, hi], ...]."""
+    from . import derive as derivations
+
     noise = derivations.noise_from_options(values, probs, gaussian, uniform)
     params = {k: v for k, v in (("values", values), ("probs", probs), ("gaussian", gaussian), ("uniform", uniform)) if v}
     emit(derivations.trap_set(noise, dps, params), as_json)
@@ -173,6 +220,8 @@ def derive_trap_set(values, probs, gaussian, uniform, dps, as_json):
 @json_option
 def derive_escape_rate(values, probs, gaussian, uniform, lr, lr_range, dps, as_json):
     """Escape rate γ(λ) = E ln|1 - λx|: values gamma, or gamma_sup and argmax over a range."""
+    from . import derive as derivations
+
     noise = derivations.noise_from_options(values, probs, gaussian, uniform)
     params = {k: v for k, v in (("values", values), ("probs", probs), ("gaussian", gaussian), ("uniform", uniform),
                                 ("lr", lr), ("lr_range", lr_range)) if v}
@@ -190,6 +239,8 @@ def derive_escape_rate(values, probs, gaussian, uniform, lr, lr_range, dps, as_j
 @json_option
 def derive_escape_prob(values, probs, lr, steps, eps, w0, dps, as_json):
     """Exact P(|w_t| > ε) for SGD on x w²/2 with discrete noise: values probability."""
+    from . import derive as derivations
+
     if not values or not probs:
         raise ParameterError("values" if not values else "probs", "--values and --probs are required")
     noise = derivations.finite_noise(values, probs)
@@ -214,6 +265,8 @@ def simulate():
 @json_option
 def simulate_ziyin(a_text, lr, runs, steps, w0, eps, seed, route, as_json):
     """SGD on x w²/2: values escaped_fraction (|w_T| > eps), mean_log_abs_w, runs, steps."""
+    from . import simulation
+
     with progress_bar("simulating runs") as update:
         result = simulation.ziyin_ensemble(a_text, lr, runs, steps, w0, eps, seed, route, update)
     emit(result, as_json)
@@ -231,16 +284,14 @@ def simulate_ziyin(a_text, lr, runs, steps, w0, eps, seed, route, as_json):
 @json_option
 def simulate_linear(curvatures, hessians_path, lr, batch, replace, runs, steps, seed, as_json):
     """Linearised SGD near a minimum: values diverged_fraction, growth_rate (per step, of E‖x‖²)."""
+    from . import simulation
+
     emit(simulation.linear_ensemble(curvatures, hessians_path, lr, batch, replace, runs, steps, seed), as_json)
 
 
-def _register_paper_commands() -> None:
-    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        importlib.import_module(f"{commands.__name__}.{module.name}").register(derive)
-
-
-_register_paper_commands()
-sweeps.register(cli)
+@cli.group(cls=LazyGroup, load=_register_sweeps)
+def sweep():
+    """Parameter grids, run locally or on a Dask cluster (--scheduler or SGDVERIFY_SCHEDULER)."""
 
 
 def main(argv=None) -> None:

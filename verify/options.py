@@ -6,13 +6,14 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from typing import TYPE_CHECKING
+
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from numerics.precision import DEFAULT_DPS
 
-from .derive import Derived
+if TYPE_CHECKING:
+    from .derive import Derived
 
 dps_option = click.option("--dps", default=DEFAULT_DPS, show_default=True, type=int, help="significant digits")
 json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON object")
@@ -34,6 +35,9 @@ def emit(derived: Derived, as_json: bool) -> None:
 def progress_bar(description: str) -> Iterator[Callable[..., None]]:
     """A transient progress bar on stderr, drawn only when stderr is a terminal (so pipes and
     --json output stay clean); yields ``update(done, total, description=None)``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     err = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:

@@ -157,12 +157,7 @@ def _out_paths(out: str) -> tuple[Path, Path]:
     return base.with_name(base.name + ".json"), base.with_name(base.name + ".png")
 
 
-@click.group()
-def sweep():
-    """Parameter grids, run locally or on a Dask cluster (--scheduler or SGDVERIFY_SCHEDULER)."""
-
-
-@sweep.command("ziyin-phase")
+@click.command("ziyin-phase")
 @click.option("--a-grid", required=True, help="A0:A1:NA, exact rational ends (x ∈ {1, a-1}); a = 2 excluded")
 @click.option("--lr-grid", required=True, help="L0:L1:NL, learning rates λ > 0")
 @click.option("--runs", required=True, type=int, help="runs per grid point")
@@ -191,6 +186,6 @@ def ziyin_phase_command(a_grid, lr_grid, runs, steps, eps, seed, route, backend,
                f"wrote {json_path} and {png_path}")
 
 
-def register(cli: click.Group) -> None:
-    """Add the `sweep` group to the top-level CLI."""
-    cli.add_command(sweep)
+def register(group: click.Group) -> None:
+    """Add the sweeps to the CLI's `sweep` group."""
+    group.add_command(ziyin_phase_command)
