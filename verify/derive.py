@@ -35,28 +35,26 @@ class Derived:
         return payload
 
 
-def cor1(a_text: str, dps: int) -> Derived:
-    """Cor. 1 / eq. (8): the trap interval (lower, upper) at a < 0, from the derived closed form."""
+def _closed_forms_at_a(claim_id: str, a_text: str, dps: int, forms: dict, note: str) -> Derived:
+    """The closed forms ``forms`` (name -> expression in ``theory.ziyin.a``) at the user's a < 0."""
     check_dps(dps)
     a_value = ziyin.require_local_maximum(parse_exact(a_text, "a"))
+    values = {name: decimal(form.subs(ziyin.a, a_value), dps) for name, form in forms.items()}
+    return Derived("claim", claim_id, {"a": str(a_value)}, dps, values, [note])
+
+
+def cor1(a_text: str, dps: int) -> Derived:
+    """Cor. 1 / eq. (8): the trap interval (lower, upper) at a < 0, from the derived closed form."""
     interval = ziyin.trap_interval()
-    values = {
-        "lower": decimal(interval.lower.subs(ziyin.a, a_value), dps),
-        "upper": decimal(interval.upper.subs(ziyin.a, a_value), dps),
-    }
-    return Derived("claim", "ziyin.cor1", {"a": str(a_value)}, dps, values, ["open interval: μ = 0 at both ends"])
+    forms = {"lower": interval.lower, "upper": interval.upper}
+    return _closed_forms_at_a("ziyin.cor1", a_text, dps, forms, "open interval: μ = 0 at both ends")
 
 
 def prop3(a_text: str, dps: int) -> Derived:
     """Prop. 3: the maximiser λ* of the escape rate on (0, 1] and γ* = γ(λ*)."""
-    check_dps(dps)
-    a_value = ziyin.require_local_maximum(parse_exact(a_text, "a"))
     optimum = ziyin.optimal_escape()
-    values = {
-        "lambda_star": decimal(optimum.lam_star.subs(ziyin.a, a_value), dps),
-        "gamma_star": decimal(optimum.gamma_star.subs(ziyin.a, a_value), dps),
-    }
-    return Derived("claim", "ziyin.prop3", {"a": str(a_value)}, dps, values, ["supremum over 0 < λ ≤ 1"])
+    forms = {"lambda_star": optimum.lam_star, "gamma_star": optimum.gamma_star}
+    return _closed_forms_at_a("ziyin.prop3", a_text, dps, forms, "supremum over 0 < λ ≤ 1")
 
 
 def finite_noise(values_text: str, probs_text: str) -> FiniteNoise:
