@@ -6,15 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from claim_helpers import evidence, verdict_tests
 
 from numerics import sde
 from theory import fokker_planck as fp
 from theory.errors import ParameterError
-from verify.claim import Verdict
-from verify.claims.ziyin import continuous as claims
+from verify.claims.ziyin import appc, prop6, prop9
+from verify.claims.ziyin._continuous import show
 from verify.report import jsonable
-
-from claim_helpers import check_verdicts, run_quick
 
 w, wp, lam, S, a, b, sigma, c0 = fp.w, fp.w_plus, fp.lam, fp.S, fp.a, fp.b, fp.sigma, fp.c0
 HALF = sp.Rational(1, 2)
@@ -35,8 +34,8 @@ def test_gbm_stationary_density_is_a_power():
 def test_general_zero_flux_solution_is_eq_51():
     loss, cov = sp.Function("L")(w), sp.Function("C")(w)
     derived = fp.stationary_density(fp.ItoModel(loss, cov))
-    assert fp.same_up_to_constant(derived, claims.PRINTED_51, w)
-    assert not fp.same_up_to_constant(derived, claims.PRINTED_51 * sp.sqrt(cov), w)  # Stratonovich would differ
+    assert fp.same_up_to_constant(derived, prop6.PRINTED_51, w)
+    assert not fp.same_up_to_constant(derived, prop6.PRINTED_51 * sp.sqrt(cov), w)  # Stratonovich would differ
 
 
 def test_mode_and_critical_a():
@@ -63,7 +62,7 @@ def test_normalisability_threshold_equals_ito_threshold():
 
 def test_example1_covariance():
     example = fp.example1()
-    assert sp.simplify(sp.powsimp(sp.expand(example.covariance - claims.PRINTED_EXAMPLE1_C), force=True)) == 0
+    assert sp.simplify(sp.powsimp(sp.expand(example.covariance - prop6.PRINTED_EXAMPLE1_C), force=True)) == 0
 
 
 def test_example2_least_constant_and_stationarity():
@@ -148,52 +147,101 @@ def test_scheme_rate_approaches_ito_rate():
 
 # --- verdicts (quick mode) --------------------------------------------------------------------
 
+P, C, R = "proved", "confirmed", "refuted"
+EXPECTED = {
+    "ziyin.appc": (R, (P, P, P, R, R, R, R, R, R, R)),
+    "ziyin.appc-corrected": (P, (P, C, C)),
+    "ziyin.prop6": (R, (P, R, P, P, R, C)),
+    "ziyin.prop6-corrected": (P, (P, C)),
+    "ziyin.prop9": (P, (P, R, C, C)),
+}
 
-@pytest.fixture(scope="module")
-def results():
-    return run_quick([claim.id for claim in claims.CLAIMS])
-
-
-def test_appc_verdicts(results):
-    result = results["ziyin.appc"]
-    assert result.verdict is Verdict.REFUTED
-    assert check_verdicts(result) == [Verdict.PROVED] * 3 + [Verdict.REFUTED] * 7
-    escape = result.evidence[3].finding.data
-    assert escape["counterexample"]["log_growth_rate"] == "1/4" and escape["escape_set_ito"] == "a < -lambda/(2*S)"
-    assert result.evidence[4].finding.data["printed_set"] == "a < -2*lambda/S"
-    assert result.evidence[5].finding.data["counterexample"]["normaliser"] == "gamma(1/4)"
+results, test_verdicts = verdict_tests(EXPECTED)
 
 
-def test_appc_corrected_verdicts(results):
-    result = results["ziyin.appc-corrected"]
-    assert check_verdicts(result) == [Verdict.PROVED, Verdict.CONFIRMED, Verdict.CONFIRMED]
-    points = result.evidence[2].finding.data["points"]
-    assert points[0]["converges"] and points[1]["escapes"]
+def test_appc_escape_sets_and_counterexamples(results):
+    escape = evidence(results, "ziyin.appc", "(71)").finding
+    assert escape.observed == sp.Interval.open(-sp.oo, -lam / (2 * S))  # Itô
+    assert escape.expected == sp.Interval.open(-sp.oo, -lam / S)  # (71)
+    assert escape.data["counterexample"] == {"a": sp.Rational(-3, 4), "log_growth_rate": sp.Rational(1, 4)}
+    escape_2022 = evidence(results, "ziyin.appc", "(47)").finding
+    assert escape_2022.observed == sp.Interval.open(-sp.oo, -lam / S)
+    assert escape_2022.expected == sp.Interval.open(-sp.oo, -2 * lam / S)
+    normaliser = evidence(results, "ziyin.appc", "C.3").finding
+    assert normaliser.observed == sp.Interval(-lam / (2 * S), sp.oo)  # ∫P dw diverges
+    assert normaliser.data["counterexample"]["normaliser"] == sp.gamma(sp.Rational(1, 4))
+    assert evidence(results, "ziyin.appc", "B.3").finding.data["counterexample"]["normaliser"] == sp.gamma(sp.Rational(1, 4))
+    mode = evidence(results, "ziyin.appc", "most probable").finding
+    assert mode.observed["critical a"] == [-lam / S]
+    quadrature = evidence(results, "ziyin.appc", "normalisers at").finding
+    assert abs(float(quadrature.observed["3/4"]) - float(sp.gamma(sp.Rational(1, 4)))) < 1e-12
+    assert quadrature.expected == {"3/4": "diverges"}
 
 
-def test_prop6_verdicts(results):
-    result = results["ziyin.prop6"]
-    assert check_verdicts(result) == [Verdict.PROVED, Verdict.REFUTED, Verdict.PROVED, Verdict.PROVED, Verdict.CONFIRMED]
-    cauchy = result.evidence[1].finding.data
-    assert cauchy["lim_w_Lprime_p"] == "1/pi" and sp.sympify(cauchy["C_at_w=5"]) < 0
-    assert result.evidence[4].finding.data["c0"] == "1"
+def test_appc_summaries_show_sets_as_inequalities(results):
+    """Sets of a read as inequalities, not as Python reprs of SymPy sets."""
+    for result in (results["ziyin.appc"], results["ziyin.appc-corrected"]):
+        for found in result.evidence:
+            assert "Interval" not in found.finding.summary and "[0, " not in found.finding.summary, found.title
+    assert show(sp.Interval.open(-sp.oo, -lam / S)) == "a < -lambda/S"
+    assert show(sp.Interval(-lam / S, sp.oo)) == "a ≥ -lambda/S"
 
 
-def test_prop6_corrected_verdicts(results):
-    result = results["ziyin.prop6-corrected"]
-    assert check_verdicts(result) == [Verdict.PROVED, Verdict.CONFIRMED]
-    assert result.evidence[0].finding.data["example2_sup_F"] == "w_0"
-    assert result.evidence[0].finding.data["cauchy_F"] == "-oo"
+def test_appc_simulations_predict_at_the_simulated_a(results):
+    """The printed prediction of each run is evaluated at the a simulated (2022: a = -2·ratio)."""
+    for title in ("Euler–Maruyama GBM (68)", "Euler–Maruyama GBM (44)"):
+        found = evidence(results, "ziyin.appc", title).finding
+        assert found.observed == {"3/4": "escape"} and found.expected == {"3/4": "no escape"}
+    assert evidence(results, "ziyin.appc", "Euler–Maruyama GBM (44)").finding.data["points"][0]["a"] == sp.Rational(-3, 2)
+    corrected = evidence(results, "ziyin.appc-corrected", "Euler–Maruyama").finding
+    assert corrected.observed == corrected.expected == {"1/4": "no escape", "3/4": "escape"}
 
 
-def test_prop9_verdicts(results):
-    result = results["ziyin.prop9"]
-    assert check_verdicts(result) == [Verdict.PROVED, Verdict.CONFIRMED, Verdict.CONFIRMED]
-    assert result.evidence[0].finding.data["gap_35_vs_37"] == "2*a*lambda"
-    assert float(result.evidence[2].finding.data["mu"]) < -0.13
+def test_appc_corrected_escape_sets(results):
+    found = evidence(results, "ziyin.appc-corrected", "escape iff").finding
+    assert found.observed == {"ziyin2021": sp.Interval.open(-sp.oo, -lam / (2 * S)),
+                              "ziyin2022": sp.Interval.open(-sp.oo, -lam / S)}
+    assert found.observed == found.expected
+
+
+def test_prop6_evidence(results):
+    cauchy = evidence(results, "ziyin.prop6", "Props. 6/10").finding
+    assert cauchy.observed["hypothesis"] == 1 / sp.pi
+    assert cauchy.data["C_at_5"] == 26 * sp.pi - 26 * sp.log(26)
+    assert evidence(results, "ziyin.prop6", "Prop. 7:").finding.observed == {"jump of (Cp)' at 0": 2 / sp.sqrt(sp.pi)}
+    proof = evidence(results, "ziyin.prop6", "Prop. 7's proof")
+    assert proof.about.value == "proof" and proof.finding.observed["L'"] == 0
+    assert proof in results["ziyin.prop6"].proof_gaps
+    assert evidence(results, "ziyin.prop6", "Example 2").finding.data["c0"] == 1
+
+
+def test_prop6_corrected_evidence(results):
+    found = evidence(results, "ziyin.prop6-corrected", "if F(w)").finding
+    assert found.data["example2_sup_F"] == fp.shift and found.data["cauchy_F"] == -sp.oo
+    assert found.observed == {"J": 0, "inf (λ/2S) C p": 0}
+
+
+def test_prop9_evidence(results):
+    witness = evidence(results, "ziyin.prop9", "x ~ N").finding
+    assert witness.observed["step factor"] == sp.Rational(11, 10) - sp.Symbol("epsilon", real=True)
+    gap = evidence(results, "ziyin.prop9", "(37)")
+    assert gap.about.value == "proof" and gap.finding.data["gap_of_means"] == 2 * prop9.lam * sp.Symbol("a", real=True)
+    assert gap in results["ziyin.prop9"].proof_gaps
+    mu = evidence(results, "ziyin.prop9", "μ = E").finding.observed["μ at λ = 1"]
+    assert -0.1349 < float(mu) < -0.1347
+    assert float(evidence(results, "ziyin.prop9", "SGD with").finding.data["mu"]) < -0.13
+
+
+def test_claims_are_registered():
+    from verify.registry import all_claims
+
+    ids = [claim.id for claim in all_claims()]
+    for module in (appc, prop6, prop9):
+        assert all(claim.id in ids for claim in module.CLAIMS)
 
 
 def test_evidence_is_jsonable(results):
     for result in results.values():
-        for evidence in result.evidence:
-            assert "nan" not in str(jsonable(evidence.finding.data, 30)).lower()
+        for found in result.evidence:
+            assert "nan" not in str(jsonable(found.finding.data, 30)).lower()
+            assert "nan" not in str(jsonable(found.finding.observed, 30)).lower()

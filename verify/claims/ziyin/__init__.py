@@ -2,6 +2,6 @@
 
 from .. import collect
 
-MODULES = ("two_point", "landscapes", "optimizers", "continuous",)
+MODULES = ("two_point", "prop4", "quartic", "prop5", "toynn", "appc", "prop6", "prop9",)
 
 CLAIMS = collect(__name__, MODULES)

@@ -12,10 +12,14 @@ from functools import cache
 import mpmath
 import sympy as sp
 
-from numerics.precision import evaluate, working_precision
+from numerics.precision import decimal, evaluate, working_precision
 from theory import fokker_planck as fp
 
+from ...claim import Finding, Verdict
+from ...stats import DigitsTolerance, relative_gap
+
 w, wp, lam, S, a, b, sigma = fp.w, fp.w_plus, fp.lam, fp.S, fp.a, fp.b, fp.sigma
+HALF = sp.Rational(1, 2)
 
 #: r = -Sa/λ, the 2021 signal-to-noise ratio (2022's printed ratio -Sa/(2λ) is r/2)
 RATIO = sp.Symbol("r", real=True)
@@ -99,3 +103,142 @@ def in_a(ratio_set: sp.Set) -> sp.Set:
         return ratio_set
     start, end = (-value * lam / S for value in (ratio_set.end, ratio_set.start))
     return sp.Interval(start, end, ratio_set.right_open, ratio_set.left_open)
+
+
+def show(found: sp.Set) -> str:
+    """A set of a as inequalities, e.g. 'a < -lambda/(2*S)' (for summaries)."""
+    if isinstance(found, sp.Union):
+        return " or ".join(show(part) for part in found.args)
+    if found is sp.S.EmptySet:
+        return "no a"
+    if found == sp.Reals:
+        return "every a"
+    if not isinstance(found, sp.Interval):
+        return f"a in {found}"
+    below = "<" if found.right_open else "≤"
+    above = "<" if found.left_open else "≤"
+    if found.start == -sp.oo:
+        return f"a {below} {found.end}"
+    if found.end == sp.oo:
+        return f"a {'>' if found.left_open else '≥'} {found.start}"
+    return f"{found.start} {above} a {below} {found.end}"
+
+
+def listed(values) -> str:
+    """Values joined by commas (for summaries)."""
+    return ", ".join(str(value) for value in values)
+
+
+# --- the findings the checks of ziyin.appc share (mutated values come in as arguments) --------
+
+
+def densities(version: str, printed: dict) -> tuple[dict, bool]:
+    curvature = CURVATURE[version]
+    models = (fp.additive_multiplicative(curvature), fp.quartic_multiplicative(curvature),
+              fp.quadratic_multiplicative(curvature))
+    derived = {label: fp.stationary_density(model) for label, model in zip(printed, models)}
+    same = all(fp.same_up_to_constant(derived[label], printed[label], model.variable)
+               for label, model in zip(printed, models))
+    return derived, same
+
+
+def same_peak(roots, printed: sp.Expr, sample: dict) -> bool:
+    """±printed are the nonzero roots: equal squares, and printed > 0 past the critical a."""
+    positive = [r for r in roots if r != 0 and bool(r.subs(sample) > 0)]
+    return len(positive) == 1 and sp.simplify(positive[0] ** 2 - printed**2) == 0 and bool(printed.subs(sample) > 0)
+
+
+def mode(version: str, peak: sp.Expr, critical_printed: sp.Expr) -> tuple[dict, dict, bool]:
+    curvature = CURVATURE[version]
+    noisy = fp.stationary_density(fp.additive_multiplicative(curvature))
+    quiet = fp.stationary_density(fp.quartic_multiplicative(curvature))
+    roots, critical = fp.stationary_points(noisy, w), fp.critical_value(noisy, w)
+    sample = {**UNIT, sigma: HALF, a: 4 * critical[0].subs(UNIT)}
+    same = (len(critical) == 1 and sp.simplify(critical[0] - critical_printed) == 0
+            and same_peak(roots, peak, sample) and same_peak(fp.stationary_points(quiet, wp), peak, sample))
+    observed = {"stationary points": roots, "critical a": critical}
+    return observed, {"most probable w": peak, "critical a": critical_printed}, same
+
+
+def escape_finding(version: str, printed: sp.Boolean, name: str) -> Finding:
+    sets = escape_sets(version)
+    printed_set = in_ratio(printed)
+    tolerance = "exact (Itô's formula; SymPy's convergence condition of ∫P dw; sets in r = -Sa/λ)"
+    observed, expected = in_a(sets["ito"]), in_a(printed_set)
+    if sets["ito"] != sets["normalisable"]:
+        return Finding(Verdict.INCONCLUSIVE, f"Itô gives escape for {show(observed)} but the σ → 0 density is normalisable "
+                       f"for {show(in_a(sets['normalisable']))}: the two routes disagree", tolerance, {}, observed, expected)
+    point = witness(sets["ito"], printed_set)
+    point = witness(printed_set, sets["ito"]) if point is None else point
+    if point is None:
+        return Finding(Verdict.PROVED, f"d ln w = ({sets['rate']}) dt + (λ/√S) dW: |w_t| → ∞ a.s. iff {show(observed)}, "
+                       f"as {name} says", tolerance, {"log_growth_rate": sets["rate"]}, observed, expected)
+    rate = sets["rate"].subs(at_unit(point))
+    says = "escape" if bool(printed.subs(at_unit(point))) else "no escape"
+    return Finding(
+        Verdict.REFUTED,
+        f"Itô: d ln w = ({sets['rate']}) dt + (λ/√S) dW, so |w_t| → ∞ a.s. iff {show(observed)} (where the σ → 0 density "
+        f"is normalisable), but {name} gives {show(expected)}. At S = λ = b = 1, a = {-point}: ln|w_t|/t → {rate}, "
+        f"yet {name} says {says}",
+        tolerance, {"log_growth_rate": sets["rate"], "counterexample": {"a": -point, "log_growth_rate": rate}},
+        observed, expected,
+    )
+
+
+def normaliser_finding(version: str, printed: sp.Boolean, name: str) -> Finding:
+    """``printed``: the condition under which the σ → 0 density's normaliser is said to diverge."""
+    sets = escape_sets(version)
+    claimed, divergent = in_ratio(printed), sp.Complement(sp.Reals, sets["normalisable"])
+    diverges_at_0 = in_a(in_ratio(sets["exponent_at_0"] < 0))
+    observed, expected = in_a(divergent), in_a(claimed)
+    point = witness(claimed, divergent)
+    head = (f"P ∝ w^k e^(-Sbw²/λ) with k = {sets['exponent_at_0']}: P diverges at 0 iff {show(diverges_at_0)}, "
+            f"but ∫P dw diverges iff {show(observed)}; {name} claims divergence for {show(expected)}")
+    tolerance = "exact (SymPy's closed form and convergence condition of ∫P dw; sets in r = -Sa/λ)"
+    if point is None:
+        return Finding(Verdict.PROVED, f"{head}, inside it", tolerance, {"density_diverges_at_0": diverges_at_0},
+                       observed, expected)
+    total = sp.simplify(2 * sets["normaliser"].subs(at_unit(point)))
+    return Finding(
+        Verdict.REFUTED if total.is_finite and total.is_positive else Verdict.INCONCLUSIVE,
+        f"{head}. At S = λ = b = 1, a = {-point}: ∫_ℝ P dw = {total} ≈ {sp.N(total, 8)}",
+        tolerance, {"density_diverges_at_0": diverges_at_0, "counterexample": {"a": -point, "normaliser": total}},
+        observed, expected,
+    )
+
+
+def quadrature_finding(ctx, ratios, predicts_divergence, name: str, sigmas=()) -> Finding:
+    """∫_ℝ |w|^(-2-2Sa/λ) e^(-w²) dw (2021 (62) at S = λ = b = 1) at each -Sa/λ in ``ratios`` by quadrature
+    against SymPy's closed form, judged against ``predicts_divergence(ratio)``; with ``sigmas``, also the
+    normalisers of (57) at the first ratio (quadrature against a Meijer-G closed form), which must
+    increase to it as σ → 0."""
+    sets, tolerance = escape_sets("ziyin2021"), DigitsTolerance(ctx.dps)
+    rows, observed, expected, worst = {}, {}, {}, mpmath.mpf(0)
+    for ratio in ratios:
+        closed = sp.simplify(2 * sets["normaliser"].subs(at_unit(ratio)))
+        numeric = power_law_quadrature(sets["quiet_density"].subs(at_unit(ratio)), ctx.dps)
+        with working_precision(ctx.dps):
+            worst = max(worst, relative_gap(numeric, evaluate(closed, ctx.dps)))
+        observed[str(ratio)], expected[str(ratio)] = numeric, "diverges" if predicts_divergence(ratio) else "finite"
+        rows[str(ratio)] = {"closed_form": closed, "quadrature": numeric}
+    sequence = []
+    for sigma_value in sigmas:
+        exact, density = additive_normaliser(sigma_value, -ratios[0])
+        numeric = quadrature(density, [sigma_value, 1], ctx.dps)
+        with working_precision(ctx.dps):
+            worst = max(worst, relative_gap(numeric, evaluate(exact, ctx.dps)))
+        sequence.append(numeric)
+    increasing = all(x < y for x, y in zip(sequence, [*sequence[1:], observed[str(ratios[0])]]))
+    wrong = [r for r, e in expected.items() if e == "diverges"]
+    judged = f"{tolerance.describe()}, largest gap {mpmath.nstr(worst, 3)}"
+    values = ", ".join(f"-Sa/λ = {r}: {rows[r]['closed_form']} = {decimal(observed[r], 12)}" for r in rows)
+    approach = (f"; (57)'s normalisers at σ = {', '.join(map(str, sigmas))} ({', '.join(decimal(v, 8) for v in sequence)}) "
+                f"{'increase to' if increasing else 'do not increase to'} the first" if sigmas else "")
+    if not tolerance.holds(worst) or not increasing:
+        verdict = Verdict.INCONCLUSIVE
+    else:
+        verdict = Verdict.REFUTED if wrong else Verdict.CONFIRMED
+    says = f"{name} predicts divergence at {', '.join(wrong)}" if wrong else f"{name} predicts finite values"
+    return Finding(verdict, f"S = λ = b = 1, quadrature = closed form: {values}{approach}; {says}", judged,
+                   {"normalisers": rows, "normalisers_of_57": dict(zip(map(str, sigmas), sequence))},
+                   observed, expected)
