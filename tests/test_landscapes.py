@@ -9,8 +9,8 @@ from numerics import landscapes
 from theory import quartic, sharp_minima
 from theory.errors import ParameterError
 from theory.multiplicative import lam
-from verify.claim import Verdict
-from verify.claims.ziyin.landscapes import CLAIMS
+from verify.claims.ziyin import prop4 as prop4_claims
+from verify.claims.ziyin import quartic as quartic_claims
 
 from claim_helpers import evidence, verdict_tests
 
@@ -149,46 +149,52 @@ def test_quartic_runs_record_divergence_as_events():
 # --- the claims ---------------------------------------------------------------------------------
 
 EXPECTED = {
-    "ziyin.prop4": Verdict.REFUTED,
-    "ziyin.prop4-corrected": Verdict.PROVED,
-    "ziyin.quartic": Verdict.REFUTED,
-    "ziyin.quartic-corrected": Verdict.PROVED,
+    "ziyin.prop4": ("refuted", ("proved", "refuted", "refuted", "refuted", "confirmed", "refuted")),
+    "ziyin.prop4-corrected": ("proved", ("proved", "proved", "confirmed", "confirmed", "confirmed")),
+    "ziyin.quartic": ("refuted", ("refuted", "inconclusive", "proved", "refuted", "confirmed")),
+    "ziyin.quartic-corrected": ("proved", ("proved", "proved", "confirmed")),
 }
-
 
 results, test_verdicts = verdict_tests(EXPECTED)
 
 
-def test_every_claim_of_the_module_is_pinned():
-    assert {c.id for c in CLAIMS} == set(EXPECTED)
+def test_every_claim_of_the_modules_is_pinned():
+    assert {c.id for c in prop4_claims.CLAIMS + quartic_claims.CLAIMS} == set(EXPECTED)
 
 
 def test_prop4_evidence(results):
-    assert evidence(results, "ziyin.prop4", "Hessian diagonal").verdict is Verdict.PROVED
     sharpness = evidence(results, "ziyin.prop4", "minima and sharpness")
-    assert sharpness.verdict is Verdict.REFUTED and sharpness.version == "ziyin2021"
-    assert sharpness.finding.data["flat"]["at_a_1"] == {"printed": "4", "trace": "6"}
-    assert sharpness.finding.data["sharp"]["at_a_1"] == {"printed": "8", "trace": "18"}
+    assert sharpness.version == "ziyin2021"
+    assert sharpness.finding.observed == {"flat": 8 - 2 * a_pos, "sharp": 8 + 10 * a_pos}
+    assert sharpness.finding.expected == {"flat": 4, "sharp": 4 + 4 * a_pos}
+    assert sharpness.finding.data["flat"]["trace_at_a_1"] == 6 and sharpness.finding.data["sharp"]["trace_at_a_1"] == 18
     four = evidence(results, "ziyin.prop4", "'there are four")
-    assert four.verdict is Verdict.REFUTED and four.finding.data["counterexample"]["minima"] == 2
-    proof = evidence(results, "ziyin.prop4", "proof:").finding.data
-    assert proof["derived_threshold"] == "1/4 - sqrt(2)/8" and proof["bound_91_correct"] and not proof["mu_92_correct"]
-    assert proof["counterexample"]["printed_mu"] == "log(4/5)"
-    assert evidence(results, "ziyin.prop4", "§6.3").verdict is Verdict.CONFIRMED
-    box = evidence(results, "ziyin.prop4", "λ = 0.15")
-    assert box.verdict is Verdict.REFUTED and box.finding.data["w1_not_converging_never_left_box"] > 0
-    root = evidence(results, "ziyin.prop4-corrected", "mpmath root")
-    assert root.verdict is Verdict.CONFIRMED
+    assert four.finding.observed == sp.Interval.open(0, 2) and four.finding.data["counterexample"]["minima"] == 2
+    proof = evidence(results, "ziyin.prop4", "proof:").finding
+    assert sp.simplify(proof.observed["threshold"] - (2 - sp.sqrt(2)) / 8) == 0
+    assert [k for k, ok in proof.data["steps"].items() if not ok] == ["(92) rate", "(93) threshold"]
+    box = evidence(results, "ziyin.prop4", "λ = 0.15").finding
+    assert box.observed > 0 and box.expected == 0
+    gaps = [e.title for e in results["ziyin.prop4"].proof_gaps]
+    assert len(gaps) == 2 and gaps[0].startswith("proof:") and gaps[1].startswith("λ = 0.15")
+    experiment = evidence(results, "ziyin.prop4", "§6.3").finding
+    assert experiment.observed == experiment.expected == 400
+    root = evidence(results, "ziyin.prop4-corrected", "mpmath root").finding
+    assert abs(float(root.observed["derived"]) - float((2 - sp.sqrt(2)) / 8)) < 1e-15
+    assert max(root.data["gaps"].values()) < 1e-25
 
 
 def test_quartic_evidence(results):
     minima = evidence(results, "ziyin.quartic", "the expected loss has two local minima at w = ±√a")
-    assert minima.verdict is Verdict.REFUTED and minima.version == "ziyin2021"
-    assert evidence(results, "ziyin.quartic", "the expected loss has two local minima at w = ±(OCR").verdict is Verdict.INCONCLUSIVE
-    experiment = evidence(results, "ziyin.quartic", "λ = 0.8").finding.data["section_6_1"]
-    assert experiment["at_minima"] == 0 and experiment["diverged"] > 0 and experiment["other"] == 0
-    phase = evidence(results, "ziyin.quartic", "A.1")
-    assert phase.verdict is Verdict.CONFIRMED
-    assert all(p["quadratic_trapped"] == (p["at_zero"] > p["runs"] / 2) for p in phase.finding.data["points"])
-    corrected = evidence(results, "ziyin.quartic-corrected", "λ = 0.8").finding.data
-    assert corrected["at_zero"] + corrected["diverged"] == corrected["runs"]
+    assert minima.version == "ziyin2021" and minima.finding.expected == (-sp.sqrt(a_neg), sp.sqrt(a_neg))
+    ocr = evidence(results, "ziyin.quartic", "the expected loss has two local minima at w = ±(OCR").finding
+    assert ocr.data["reading_correct"] == {"±√(-a/2)": True, "±√(-2a)": False}
+    experiment = evidence(results, "ziyin.quartic", "λ = 0.8").finding
+    main = experiment.data["§6.1"]
+    assert main["at_minima"] == 0 and main["diverged"] > 0.25 * main["runs"] and main["other"] == 0
+    assert experiment.observed["diverged"] == main["diverged"] and experiment.expected["diverged"] == 0
+    phase = evidence(results, "ziyin.quartic", "A.1").finding
+    assert phase.observed == phase.expected and set(phase.expected.values()) == {"trapped", "not trapped"}
+    corrected = evidence(results, "ziyin.quartic-corrected", "λ = 0.8").finding
+    assert corrected.data["at_zero"] + corrected.data["diverged"] == corrected.data["runs"]
+    assert corrected.observed == corrected.expected

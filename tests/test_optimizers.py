@@ -15,12 +15,15 @@ from numerics.optimizers import Method, OptimizerConfig
 from theory import multiplicative, toynn, ziyin
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise, x
-from verify.claim import Verdict
+from verify.claim import CheckContext, Verdict, check_seed, replace
+from verify.claims.ziyin import prop5 as prop5_claims
+from verify.claims.ziyin import toynn as toynn_claims
 
-from claim_helpers import check_verdicts, run_quick
+from claim_helpers import QUICK, evidence, verdict_tests
 
 w1, w2, lam = toynn.w1, toynn.w2, multiplicative.lam
 A = sp.Rational(-1, 10)
+a = ziyin.a
 
 
 # --- theory.toynn -------------------------------------------------------------------------------
@@ -182,50 +185,85 @@ def test_run_rejects_bad_sizes():
 
 # --- the claims, quick mode ---------------------------------------------------------------------
 
+EXPECTED = {
+    "ziyin.prop5": ("refuted", ("refuted", "proved", "refuted", "refuted")),
+    "ziyin.prop5-corrected": ("proved", ("proved", "proved", "proved", "confirmed")),
+    "ziyin.toynn": ("refuted", ("proved", "proved", "refuted", "confirmed", "refuted", "confirmed")),
+    "ziyin.toynn-corrected": ("proved", ("proved", "proved", "proved", "confirmed")),
+}
 
-@pytest.fixture(scope="module")
-def results():
-    ids = ["ziyin.prop5", "ziyin.prop5-corrected", "ziyin.toynn", "ziyin.toynn-corrected"]
-    return run_quick(ids)
-
-
-def test_prop5_as_printed_is_refuted(results):
-    result = results["ziyin.prop5"]
-    assert result.verdict == Verdict.REFUTED
-    assert check_verdicts(result) == [Verdict.REFUTED, Verdict.PROVED, Verdict.REFUTED, Verdict.REFUTED]
-    bounds = result.evidence[0].finding.data
-    assert bounds["derived_gradient_bound"] == "1 - a"
-    assert bounds["v_counterexample"]["t"] == 1362
-    assert result.evidence[2].finding.data["mu"] == "0"
-    amsgrad = result.evidence[3].finding.data["settings"][0]
-    assert amsgrad["escaped"]["count"] > 20
+results, test_verdicts = verdict_tests(EXPECTED)
 
 
-def test_prop5_corrected_holds(results):
-    result = results["ziyin.prop5-corrected"]
-    assert check_verdicts(result) == [Verdict.PROVED, Verdict.PROVED, Verdict.PROVED, Verdict.CONFIRMED]
-    experiment = result.evidence[3].finding.data
-    assert all(experiment["criteria"].values())
-    paper = experiment["settings"][0]
+def test_every_claim_of_the_modules_is_pinned():
+    assert {c.id for c in prop5_claims.CLAIMS + toynn_claims.CLAIMS} == set(EXPECTED)
+
+
+def test_prop5_evidence(results):
+    bounds = evidence(results, "ziyin.prop5", "(94)-(98)").finding
+    assert bounds.observed["|ĝ| bound"] == 1 - a and bounds.expected["|ĝ| bound"] == 1 + a
+    assert bounds.data["first_violation"]["t"] == 1362
+    assert [e.title[:9] for e in results["ziyin.prop5"].proof_gaps] == ["(94)-(98)"]
+    closed = evidence(results, "ziyin.prop5", "(108)-(109)").finding
+    assert closed.data["mu_at_lower_end"] == 0
+    assert closed.observed == sp.Interval.open(closed.expected.start, closed.expected.end) and not closed.expected.left_open
+    printed = evidence(results, "ziyin.prop5", "§6.4").finding
+    assert all(o["escaped lower bound"] > 0.05 for o in printed.observed.values())
+    assert printed.data["settings"][0]["escaped"] > 20
+    projected = evidence(results, "ziyin.prop5-corrected", "with w_t projected").finding
+    assert projected.observed == projected.expected
+    paper = projected.data["settings"][0]
     assert paper["converged"] == paper["runs"] == paper["lambda_prime_in_open_trap"]
 
 
-def test_toynn_as_printed(results):
-    result = results["ziyin.toynn"]
-    assert result.verdict == Verdict.REFUTED
-    assert check_verdicts(result) == [
-        Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED, Verdict.CONFIRMED, Verdict.REFUTED, Verdict.CONFIRMED,
-    ]
-    hessian = result.evidence[2].finding.data["counterexample"]
-    assert hessian["derived"] == "[[0, -2], [-2, 2]]"
-    large = result.evidence[4].finding.data
-    assert large["minima_away_from_origin"] > 0.05 * large["runs"] and large["saddle_side"] == 0
-    grid = {row["lr"]: row["diverged"] for row in result.evidence[5].finding.data["grid"]}
-    assert grid["0.1"] == grid["0.108"] == 0 and grid["0.12"] > 0
+def test_toynn_evidence(results):
+    hessian = evidence(results, "ziyin.toynn", "App. A.5").finding
+    assert hessian.data["at_w1_1"]["derived"] == sp.Matrix([[0, -2], [-2, 2]])
+    large = evidence(results, "ziyin.toynn", "Fig. 3 middle").finding
+    runs = large.data["runs"]
+    assert large.observed["frozen elsewhere on the line"] > 0.05 * runs and large.expected["at the printed limit"] == runs
+    divergence = evidence(results, "ziyin.toynn", "Fig. 3 right").finding
+    grid = {row["lr"]: row["diverged"] for row in divergence.data["grid"]}
+    assert grid[0.1] == grid[0.108] == 0 and grid[0.12] > 0
+    assert divergence.observed == {"onset after": 0.11, "onset at or before": 0.112}
+    corrected = evidence(results, "ziyin.toynn-corrected", "corrected Fig. 3 middle").finding
+    assert corrected.observed == corrected.expected
 
 
-def test_toynn_corrected_holds(results):
-    result = results["ziyin.toynn-corrected"]
-    assert check_verdicts(result) == [Verdict.PROVED, Verdict.PROVED, Verdict.PROVED, Verdict.CONFIRMED]
-    data = result.evidence[3].finding.data
-    assert data["in_trap_set"] == data["on_line_w2_negative"] and data["saddle_side"] == 0
+# --- issue 10 defects ---------------------------------------------------------------------------
+
+
+def test_divergence_bracket_comes_from_the_grid():
+    """The onset bracket is read off the grid, and the printed threshold decides the verdict: 0.054 and 0.0108
+    (which a hard-coded upper end 0.12 let through) are refuted, as is a threshold above the onset."""
+    grid = (0.1, 0.104, 0.108, 0.11, 0.112, 0.115, 0.12, 0.13)
+    lo, hi = toynn_claims.onset_bracket(grid, (0, 0, 0, 0, 1, 1, 51, 125))
+    assert (lo, hi) == (0.11, 0.112)
+    verdict = toynn_claims.threshold_verdict
+    assert verdict(0.108, 0.005, lo, hi) is Verdict.CONFIRMED
+    for printed in (0.054, 0.0108, 0.1296, 0.2):
+        assert verdict(printed, 0.005, lo, hi) is Verdict.REFUTED, printed
+    assert toynn_claims.onset_bracket(grid, (0,) * 8) == (0.13, None)
+    assert verdict(0.108, 0.005, 0.13, None) is Verdict.REFUTED
+    assert verdict(0.128, 0.005, 0.13, None) is Verdict.INCONCLUSIVE
+    assert toynn_claims.onset_bracket(grid, (3,) * 8) == (None, 0.1)
+
+
+def test_divergence_summary_is_written_from_the_values():
+    check = toynn_claims.divergence
+    index = toynn_claims.CLAIMS[0].checks.index(check)
+    context = CheckContext(QUICK["quick"], QUICK["dps"], check_seed(QUICK["seed"], "ziyin.toynn", index))
+    finding = check.falsified(replace("PRINTED_DIVERGENCE_LR", 0.0108), context)
+    assert finding.verdict is Verdict.REFUTED
+    assert "0.0108" in finding.summary and "0.108 " not in finding.summary and "misses" in finding.summary
+    assert finding.expected["threshold"] == 0.0108
+
+
+def test_line_trap_compares_the_corrected_endpoint(results):
+    trap = evidence(results, "ziyin.toynn-corrected", "linearised w1-dynamics").finding
+    assert trap.observed["negative piece"] == sp.Interval.open((1 - sp.sqrt(17)) / 16, 0)
+    assert trap.expected["negative piece"] == trap.observed["negative piece"]
+    context = CheckContext(True, 30, check_seed(0, "ziyin.toynn-corrected", 2))
+    for wrong in ((1 - sp.sqrt(17)) / 8, sp.Rational(-1, 4)):
+        moved = toynn_claims.line_trap.falsified(replace("CORRECTED_TRAP_LOWER", wrong), context)
+        assert moved.verdict is Verdict.REFUTED, wrong
