@@ -3,21 +3,23 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+from claim_helpers import evidence, verdict_tests
 
 from numerics import linear
 from numerics.precision import decimal
 from theory import wu
 from theory.errors import ParameterError
-from theory.wu import B, H_BAR, Q_BAR, a, eta, n, s
-from verify.claim import Kind, Verdict
+from theory.wu import H_BAR, Q_BAR, B, a, eta, n, s
+from verify.claim import CheckContext, Kind, Verdict, mutate, replace, together
+from verify.claims.wu import escape_numbers
+from verify.registry import select
 from verify.stats import mean_interval
-
-from claim_helpers import evidence, verdict_tests
 
 R = sp.Rational
 INSTANCE = [[[4, -1], [-1, 3]], [[4, 2], [2, 2]], [[0, 0], [0, 3]]]
@@ -138,16 +140,16 @@ def test_diagram_and_toy_runs():
 
 # --- verdicts (quick mode) ------------------------------------------------------------------------
 
+P, C, R_, I_ = "proved", "confirmed", "refuted", "inconclusive"
 EXPECTED = {
-    "wu.eq2_3": Verdict.PROVED,
-    "wu.thm1": Verdict.PROVED,
-    "wu.eq9": Verdict.REFUTED,
-    "wu.eq9-corrected": Verdict.PROVED,
-    "wu.toy": Verdict.REFUTED,
-    "wu.toy-corrected": Verdict.PROVED,
-    "wu.escape_numbers": Verdict.REFUTED,
-    "wu.escape_numbers-corrected": Verdict.PROVED,
-    "ext.batch_exact": Verdict.PROVED,
+    "wu.eq2_3": (P, (P, C)),
+    "wu.thm1": (P, (P, P, C, P, C)),
+    "wu.eq9": (R_, (P, P, C, R_, R_, R_, C, C)),
+    "wu.eq9-corrected": (P, (P, P, C, P, C, C, C)),
+    "wu.toy": (R_, (R_, P, P, C)),
+    "wu.toy-corrected": (P, (P, P, P, C)),
+    "wu.escape_numbers": (R_, (P, R_, R_, R_, C)),
+    "wu.escape_numbers-corrected": (P, (P, P)),
 }
 
 
@@ -155,25 +157,43 @@ results, test_verdicts = verdict_tests(EXPECTED)
 
 
 def test_refutations_carry_exact_data(results):
-    sharp = evidence(results, "wu.eq9", "'the condition (8) is sharp'")
-    assert sharp.verdict is Verdict.REFUTED and sharp.finding.data["lr"] == "9/20"
-    assert sharp.finding.data["facts"]["stable"] and not sharp.finding.data["facts"]["condition_8"]
-    outside = evidence(results, "wu.eq9", "§3.1")
-    assert outside.verdict is Verdict.REFUTED and outside.finding.data["bound_squared"] == "400/81"
-    figure = evidence(results, "wu.eq9", "Fig. 3: 'the rectangular")
-    assert figure.finding.data["second_moment_factor"] == "13/10"
-    toy = evidence(results, "wu.toy", "§2: curvatures").finding.data["mismatches"]
-    assert toy["f_i''(1)"]["derived"] == ["1/5", "19/5"] and toy["GD bound 2/f''"]["derived"] == "1"
-    gd = evidence(results, "wu.escape_numbers", "§4.4: 'not stable for GD")
-    assert gd.verdict is Verdict.REFUTED and gd.finding.data["derived_threshold"] == "2/19"
-    b100 = evidence(results, "wu.escape_numbers", "§4.4: 'SGD with η = 0.1, B = 100")
-    assert b100.verdict is Verdict.REFUTED and b100.finding.data["second_moment_factor"] == "667799/545000"
-    assert b100.finding.data["nonuniformity"] == "517/10"
+    sharp = evidence(results, "wu.eq9", "'the condition (8) is sharp'").finding
+    assert sharp.data["lr"] == R(9, 20) and sharp.observed == {"(8) holds": "no", "stable": "yes"}
+    outside = evidence(results, "wu.eq9", "§3.1").finding
+    assert outside.data["bound_squared"] == R(400, 81) and outside.data["s_squared"] == sp.sqrt(226) / 9 + R(31, 9)
+    assert outside.observed == {"stable": "yes", "in (9)": "no"}
+    figure = evidence(results, "wu.eq9", "Fig. 3: 'the rectangular").finding
+    assert figure.observed == {"in (9)": "yes", "E x²_(t+1)/x_t²": R(13, 10)}
+    assert figure.data["stable_area_fraction"] == sp.pi / 4
+    toy = evidence(results, "wu.toy", "§2: curvatures").finding
+    assert toy.observed["f_i''(1)"] == (R(1, 5), R(19, 5)) and toy.observed["GD bound"] == 1
+    assert toy.expected["f_i''(1)"] == (R(1, 10), R(19, 10)) and len(toy.data["mismatches"]) == 5
+    assert toy.data["printed_curvatures_second_moment_factor"] == R(4869, 10000)
+    gd = evidence(results, "wu.escape_numbers", "§4.4: 'not stable for GD").finding
+    assert gd.observed == R(2, 19) and gd.expected == R(20, 19)
+    b100 = evidence(results, "wu.escape_numbers", "§4.4: 'SGD with η = 0.1, B = 100").finding
+    assert b100.observed == {"in (9)": "yes", "E x²_(t+1)/x_t²": R(667799, 545000)}
+    assert b100.data["nonuniformity"] == R(517, 10)
+
+
+def test_key_observed_values(results):
+    eq23 = evidence(results, "wu.eq2_3", "E x_{t+1}").finding
+    assert sp.expand(eq23.observed["E x²_(t+1)/x_t²"] - ((1 - eta * a) ** 2 + eta**2 * s**2)) == 0
+    assert evidence(results, "wu.eq2_3", "sample means").finding.observed["intervals missed"] == 0
+    matrix = evidence(results, "wu.thm1", "E[(I-ηM)²]").finding
+    assert sp.simplify(sp.expand(matrix.observed - matrix.expected)) == 0
+    assert evidence(results, "wu.eq9", "B ≪ n").finding.observed == sp.sqrt(B) / eta
+    rows = evidence(results, "wu.escape_numbers", "§4.4: 'the upper bound").finding.data["rows"]
+    assert [decimal(r["exact"], 6) for r in rows if r["n"] == 1200] == ["10.0000", "20.0251", "104.403"]
+    corrected = evidence(results, "wu.escape_numbers-corrected", "corrected:").finding
+    assert corrected.observed["GD threshold"] == R(2, 19)
+    simulated = evidence(results, "wu.toy", "η = 0.7: SGD").finding
+    assert simulated.observed["SGD runs at 0 (lowest lower end)"] > 0.99 and simulated.observed["GD at 1"] == 2
 
 
 def test_searches_find_no_violation_and_the_gap(results):
-    sufficient = evidence(results, "wu.thm1", "(8) ⇒ ρ(T) ≤ 1").finding.data
-    assert sufficient["violations"] == [] and sufficient["stable_without_8"]
+    sufficient = evidence(results, "wu.thm1", "(8) ⇒ ρ(T) ≤ 1").finding
+    assert sufficient.observed["(8) and unstable"] == 0 and sufficient.data["stable_without_8"]
     assert evidence(results, "wu.thm1", "d ≥ 2").finding.data["at_lr"]["spectral_radius"].startswith("0.920665955")
 
 
@@ -185,11 +205,54 @@ def test_every_check_states_its_tolerance(results):
                 assert "interval" in check.finding.tolerance
 
 
+def test_every_wu_check_is_counted():
+    for claim in select(["wu"]):
+        assert all(check.counted for check in claim.checks), claim.id
+
+
+# --- the defects of issue 10 stay fixed -----------------------------------------------------------
+
+CONTEXT = CheckContext(True, 30, np.random.SeedSequence(0))
+
+
+def test_escape_arithmetic_derives_its_numbers_from_the_model(monkeypatch):
+    """The bounds are the model's: moving theory's √B/η or 2/η (not the printed numbers) refutes the check."""
+    assert escape_numbers.arithmetic.run(CONTEXT).verdict is Verdict.PROVED
+    limit = wu.small_batch_bound()
+    monkeypatch.setattr(wu, "small_batch_bound", lambda replace=False: 2 * limit)
+    found = escape_numbers.arithmetic.run(CONTEXT)
+    assert found.verdict is Verdict.REFUTED and found.observed["√B/η at η = 0.1"] == {1: 20, 4: 40, 100: 200}
+    monkeypatch.undo()
+    box = wu.rectangle()
+    monkeypatch.setattr(wu, "rectangle", lambda: wu.Rectangle(box.sharpness_max / 2, box.nonuniformity_max))
+    assert escape_numbers.arithmetic.run(CONTEXT).verdict is Verdict.REFUTED
+
+
+def test_escape_bounds_verdict_uses_the_sides_the_text_states():
+    """With 'at most' made true, the verdict follows the sides of the bounds the measured s lie on."""
+    check = escape_numbers.bounds
+    rounded = replace("PRINTED_NONUNIFORMITY_BOUNDS", escape_numbers.ROUNDED_UP_BOUNDS)
+    assert check.falsified(rounded, CONTEXT).verdict is Verdict.CONFIRMED
+    flipped = mutate("PRINTED_SIDES", lambda d: {**d, ("Corrupted FashionMNIST", 100): True}, "B = 100 said exceeded")
+    found = check.falsified(together("both", rounded, flipped), CONTEXT)
+    assert found.verdict is Verdict.REFUTED and found.observed["sides as the text says"] == "no"
+
+
+def test_book_figures_call_the_experiments():
+    page = (Path(__file__).parents[1] / "book" / "wu.md").read_text()
+    cells = page.split("```{code-cell}")[1:]
+    code = "\n".join(cell.split("```")[0] for cell in cells)
+    for forbidden in ("linear.", "lambdify", "sp.factor", "sp.simplify", "sp.limit", ".subs(", "np.linspace", "for stochastic"):
+        assert forbidden not in code, forbidden
+    for called in ("eq9.diagram(", "eq9.rectangle_point(", "toy.minima_table(", "toy.escape_curves(", "toy.landscape("):
+        assert called in code, called
+
+
 # --- the command line -----------------------------------------------------------------------------
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "verify", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "verify", *args], capture_output=True, text=True, timeout=300, check=False)
 
 
 def run_json(*args):

@@ -176,6 +176,43 @@ def max_lr_one_dimension(curvatures, batch: int, replace: bool) -> sp.Expr:
     return sp.simplify(2 * mean / (mean**2 + factor * variance))
 
 
+#: Σ = Q - H², the covariance of the per-sample Hessians (Def. 3), as a noncommutative symbol
+SIGMA = sp.Symbol("Sigma", commutative=False)
+
+
+def in_covariance(expression: sp.Expr) -> sp.Expr:
+    """``expression`` in H and Σ instead of H and Q (Q = Σ + H²): the coefficient of each
+    noncommutative monomial collected and factored."""
+    coefficients: dict[sp.Expr, sp.Expr] = {}
+    for term in sp.Add.make_args(sp.expand(sp.expand(expression).subs(Q_BAR, H_BAR**2 + SIGMA))):
+        commuting, noncommuting = term.args_cnc()
+        key = sp.Mul(*noncommuting)
+        coefficients[key] = coefficients.get(key, sp.Integer(0)) + sp.Mul(*commuting)
+    return sp.Add(*(sp.factor(value) * key for key, value in coefficients.items()))
+
+
+def step_moments_summary(replace: bool = False) -> dict[str, sp.Expr]:
+    """§2's quantities, each derived from the batch moments: E[M], E[M²] - H² (in Σ), c_B, the step
+    factors E[x_{t+1}]/x_t and E[x_{t+1}²]/x_t², their variance, the second at B = 1, and η_max."""
+    moments = batch_moments(replace)
+    step = one_dimensional_step(replace)
+    return {
+        "mean": moments.mean,
+        "covariance": in_covariance(moments.second - H_BAR**2),
+        "factor": moments.factor,
+        "factor_with_replacement": batch_moments(True).factor,
+        "first": step.first,
+        "variance": sp.factor(step.second - step.first**2),
+        "second_at_one": sp.simplify(step.second.subs(B, 1)),
+        "largest_stable_lr": largest_stable_lr(replace),
+    }
+
+
+def noise_term_of_8(replace: bool = False) -> sp.Expr:
+    """E[(I - ηM)²] - (I - ηH)², in H and Σ: the term (8) adds to gradient descent's."""
+    return in_covariance(expected_square_update(replace) - multiplicative.update_factor(H_BAR, eta) ** 2)
+
+
 # --- the rectangle (9) and the 1-D stable region -----------------------------------------------
 
 
@@ -197,6 +234,37 @@ def rectangle() -> Rectangle:
     if region != sp.Interval(0, region.sup) or len(s_max) != 1:
         raise AssertionError(f"unexpected region {region}, {s_max}")
     return Rectangle(region.sup / eta, s_max[0])
+
+
+def nonuniformity_bound(replace: bool = False) -> sp.Expr:
+    """(9)'s bound on s with c = c_B substituted: (1/η)√(B(n-1)/(n-B)) without replacement."""
+    return sp.simplify(rectangle().nonuniformity_max.subs(c, batch_moments(replace).factor))
+
+
+def small_batch_bound(replace: bool = False) -> sp.Expr:
+    """The bound on s as n → ∞ (B ≪ n): √B/η."""
+    return sp.limit(nonuniformity_bound(replace), n, sp.oo)
+
+
+def rectangle_at(lr, batch: int, n_value: int, replace: bool = False) -> tuple[sp.Expr, sp.Expr]:
+    """(a_max, s_max) of (9) at concrete η, B, n (s_max = oo when c_B = 0)."""
+    factor = batch_factor(n_value, batch, replace)
+    box = rectangle()
+    s_max = sp.oo if factor == 0 else sp.simplify(box.nonuniformity_max.subs({eta: lr, c: factor}))
+    return box.sharpness_max.subs(eta, lr), s_max
+
+
+def one_dimensional_second_moment(curvatures, lr, batch: int, replace: bool = False) -> sp.Expr:
+    """E[x_{t+1}²]/x_t² for the given a_i at η = lr (``one_dimensional_step`` at their a, s, n, B)."""
+    mean, variance = curvature_statistics(curvatures)
+    check_batch(len(curvatures), batch, replace)
+    return sp.simplify(one_dimensional_step(replace).second.subs(
+        {eta: lr, a: mean, s: sp.sqrt(variance), n: len(curvatures), B: batch}))
+
+
+def gd_largest_stable_lr() -> sp.Expr:
+    """Gradient descent (s = 0): stable exactly for η ≤ this, 2/a."""
+    return sp.simplify(largest_stable_lr(False).subs(s, 0))
 
 
 @cache
@@ -270,6 +338,17 @@ def _substitute(expression: sp.Expr, values: dict, identity: sp.Matrix, product)
                 value = values[base] if value is identity else product(value, values[base])
         total += sp.Mul(*commuting) * value
     return total
+
+
+def matrix_polynomial(expression: sp.Expr, hessians, lr, batch: int) -> sp.Matrix:
+    """A polynomial in H, Q (noncommutative, coefficients in η, n, B) at concrete Hessians: η = lr,
+    n = the number of Hessians, B = batch, H = (1/n) Σ H_i, Q = (1/n) Σ H_i² — e.g. a printed form
+    of the matrix of (8), evaluated the way ``condition_8_matrix`` evaluates the derived one."""
+    matrices = exact_hessians(hessians)
+    size = matrices[0].shape[0]
+    coefficients = sp.expand(expression).subs({eta: lr, n: len(matrices), B: batch})
+    values = {H_BAR: _mean(matrices), Q_BAR: _mean([h * h for h in matrices])}
+    return _substitute(coefficients, values, sp.eye(size), lambda u, v: u * v)
 
 
 def condition_8_matrix(hessians, lr, batch: int, replace: bool = False) -> sp.Matrix:

@@ -2,6 +2,6 @@
 
 from .. import collect
 
-MODULES = ("legacy",)
+MODULES = ("eq2_3", "thm1", "eq9", "toy", "escape_numbers")
 
 CLAIMS = collect(__name__, MODULES)
