@@ -8,19 +8,17 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+from claim_helpers import QUICK, evidence, verdict_tests
 
-from numerics import kleinberg as numerics
+from numerics import smoothed_sgd
 from theory import kleinberg
 from theory.errors import ParameterError
 from theory.kleinberg import D, L, b, b2, c, c2, eta, lam, lam2, m0, r, t, x, y
 from theory.noise import UniformNoise
-from verify.claim import Verdict
-from verify.claims.kleinberg import legacy as claims
-from verify.report import result_record
-
+from verify.claim import CheckContext, Verdict, check_seed, replace, scale
+from verify.claims.kleinberg import cor2, fig3
 from verify.registry import select
-
-from claim_helpers import QUICK, evidence, verdict_tests
+from verify.report import result_record
 
 q = sp.Symbol("q", positive=True)
 
@@ -50,7 +48,7 @@ def test_step_two_pieces():
     assert sp.simplify(kleinberg.expected_distance() - ((1 - lam) ** t * (m0 - b / lam) + b / lam)) == 0
     assert _same(kleinberg.burn_in_time(), sp.log(lam * m0 / b) / lam)
     assert kleinberg.markov_radius(2 * b / lam, sp.Rational(1, 10)) == 20 * b / lam
-    assert kleinberg.success_probability() == sp.Rational(1, 2)
+    assert kleinberg.success_probability(20 * b / lam, sp.Rational(9, 4) * kleinberg.T2) == sp.Rational(1, 2)
     assert kleinberg.step_size_bounds() == (1 / (2 * L), c / L**2, 1 / (2 * c))
 
 
@@ -95,59 +93,67 @@ def test_bad_perturbation_is_refused():
 
 def test_quadrature_matches_the_closed_form_and_estimates_c():
     loss, law = kleinberg.spiky_loss(8, 10, 0), kleinberg.perturbation(sp.Rational(4, 5))
-    gradient = numerics.convolved_gradient(loss, law)
+    gradient = smoothed_sgd.convolved_gradient(loss, law)
     closed = sp.lambdify(y, sp.diff(kleinberg.convolved(loss, law), y), "numpy")
     points = np.linspace(-5, 5, 101)
     assert np.max(np.abs(gradient(points) - closed(points))) < 1e-13
-    estimate = numerics.one_point_constant(gradient, 20.0, 4001)
-    exact = 1 + 8 * mpmath.sin(8) / 8 * numerics.sinc_infimum(None, 30)
+    estimate = smoothed_sgd.one_point_constant(gradient, 20.0, 4001)
+    exact = 1 + 8 * mpmath.sin(8) / 8 * smoothed_sgd.sinc_infimum(None, 30)
     assert abs(estimate.c - float(exact)) < 1e-9
-    assert abs(numerics.smoothness_constant(numerics.derivative(loss, 2), 2.0, 20001) - 9) < 1e-9
-    curvature = numerics.convolved_gradient(loss, law, order=2)
-    assert abs(numerics.smoothness_constant(curvature, 2.0, 2001) - (1 + 8 * np.sin(8) / 8)) < 1e-9
-    assert len(numerics.local_minima(numerics.derivative(loss), 10.0)) == 3
-    assert len(numerics.local_minima(gradient, 10.0)) == 1
+    assert abs(smoothed_sgd.smoothness_constant(smoothed_sgd.derivative(loss, 2), 2.0, 20001) - 9) < 1e-9
+    curvature = smoothed_sgd.convolved_gradient(loss, law, order=2)
+    assert abs(smoothed_sgd.smoothness_constant(curvature, 2.0, 2001) - (1 + 8 * np.sin(8) / 8)) < 1e-9
+    assert len(smoothed_sgd.local_minima(smoothed_sgd.derivative(loss), 10.0)) == 3
+    assert len(smoothed_sgd.local_minima(gradient, 10.0)) == 1
 
 
 def test_sinc_infimum_and_high_precision_gradient():
     with mpmath.workdps(40):
-        value = numerics.sinc_infimum(None, 30)
+        value = smoothed_sgd.sinc_infimum(None, 30)
         assert abs(value - mpmath.mpf("-0.21723362821122165740827932556247")) < mpmath.mpf(10) ** -29
-        assert numerics.sinc_infimum(2, 30) == mpmath.sin(2) / 2
+        assert smoothed_sgd.sinc_infimum(2, 30) == mpmath.sin(2) / 2
     loss, law = kleinberg.spiky_loss(8, 10, sp.pi / 2), kleinberg.perturbation(sp.pi / 10)
     with mpmath.workdps(40):
-        assert abs(numerics.mp_convolved_gradient(loss, law, mpmath.mpf(3) / 10, 30) - mpmath.mpf(3) / 10) < 1e-28
+        assert abs(smoothed_sgd.mp_convolved_gradient(loss, law, mpmath.mpf(3) / 10, 30) - mpmath.mpf(3) / 10) < 1e-28
 
 
 def test_ensembles_refuse_bad_input_and_are_reproducible():
     loss = kleinberg.spiky_loss(8, 10, 0)
     omega = UniformNoise(sp.Integer(-100), sp.Integer(100))
     with pytest.raises(ParameterError):
-        numerics.theorem1_runs(loss, 0, omega, 1.0, 5, 5, 10, np.random.SeedSequence(0))
+        smoothed_sgd.theorem1_runs(loss, 0, omega, 1.0, 5, 5, 10, np.random.SeedSequence(0))
     with pytest.raises(ParameterError):
-        numerics.theorem1_runs(loss, 0.01, omega, 1.0, 0, 5, 10, np.random.SeedSequence(0))
+        smoothed_sgd.theorem1_runs(loss, 0.01, omega, 1.0, 0, 5, 10, np.random.SeedSequence(0))
     with pytest.raises(ParameterError):
-        numerics.from_points([])
+        smoothed_sgd.from_points([])
     with pytest.raises(ParameterError):
-        numerics.from_points([0.1, 0.2])(None, 3)
-    first = numerics.theorem1_runs(loss, 0.008, omega, 40.0, 20, 10, 50, np.random.SeedSequence(7))
-    second = numerics.theorem1_runs(loss, 0.008, omega, 40.0, 20, 10, 50, np.random.SeedSequence(7))
+        smoothed_sgd.from_points([0.1, 0.2])(None, 3)
+    first = smoothed_sgd.theorem1_runs(loss, 0.008, omega, 40.0, 20, 10, 50, np.random.SeedSequence(7))
+    second = smoothed_sgd.theorem1_runs(loss, 0.008, omega, 40.0, 20, 10, 50, np.random.SeedSequence(7))
     assert np.array_equal(first.at_burn_in, second.at_burn_in) and np.all(first.window_max >= first.at_burn_in)
 
 
 # --- verdicts ---------------------------------------------------------------------------------------
 
+P, C, R, I = "proved", "confirmed", "refuted", "inconclusive"
 EXPECTED = {
-    "kleinberg.thm1": Verdict.REFUTED,
-    "kleinberg.thm1-corrected": Verdict.PROVED,
-    "kleinberg.cor2": Verdict.REFUTED,
-    "kleinberg.cor2-corrected": Verdict.PROVED,
-    "kleinberg.thm3": Verdict.PROVED,
-    "kleinberg.fig3": Verdict.CONFIRMED,
+    "kleinberg.thm1": (P, (P, P, R, R, C, C, C)),  # the two refuted checks are proof steps (proof gaps)
+    "kleinberg.thm1-corrected": (P, (P, P, P, C, C, C)),
+    "kleinberg.cor2": (R, (R, P, I, R)),
+    "kleinberg.cor2-corrected": (P, (P, P, C)),
+    "kleinberg.thm3": (P, (P, C, C)),
+    "kleinberg.fig3": (C, (C, C)),
 }
 
-
 results, test_verdicts = verdict_tests(EXPECTED)
+
+
+def run_check(claim_id, index, falsifier=None):
+    """One check of a registered claim, with its own seed, optionally under a mutation."""
+    (claim,) = select([claim_id])
+    check = claim.checks[index]
+    context = CheckContext(QUICK["quick"], QUICK["dps"], check_seed(QUICK["seed"], claim_id, index))
+    return check.run(context) if falsifier is None else check.falsified(falsifier, context)
 
 
 def test_every_claim_of_the_family_is_pinned_and_its_record_has_no_nan(results):
@@ -156,18 +162,52 @@ def test_every_claim_of_the_family_is_pinned_and_its_record_has_no_nan(results):
         assert "nan" not in json.dumps(result_record(result, 30)).lower().replace("nanoseconds", "")
 
 
-def test_theorem_one_statement_holds_but_proof_has_two_slips(results):
-    for title in ("Step 1:", "Step 2:"):
-        assert evidence(results, "kleinberg.thm1", title).verdict is Verdict.PROVED
-    geometric = evidence(results, "kleinberg.thm1", "Step 3 as printed: 1/(1-(1-λ)²)")
-    assert geometric.verdict is Verdict.REFUTED
-    assert geometric.finding.data["counterexample"] == {"lambda": "1/2", "true": "4/3", "printed": "2"}
-    chain = evidence(results, "kleinberg.thm1", "Step 3 as printed: the last line")
-    assert chain.verdict is Verdict.REFUTED and chain.finding.data["counterexample"]["delta_coefficient"] == "361/50"
-    simulation = evidence(results, "kleinberg.thm1", "P(").finding.data["instances"]
-    assert all(row["theorem_event"] == row["runs"] for row in simulation.values())
+def test_theorem_one_is_not_refuted_and_its_two_slips_are_proof_gaps(results):
+    result = results["kleinberg.thm1"]
+    assert result.verdict is Verdict.PROVED
+    assert [e.title.split(":")[1].strip()[:9] for e in result.proof_gaps] == ["1/(1-(1-λ", "the last "]
+    assert results["kleinberg.thm1-corrected"].proof_gaps == ()
+    geometric = evidence(results, "kleinberg.thm1", "Step 3 as printed: 1/(1-(1-λ)²)").finding
+    assert geometric.data["counterexample"] == {"lambda": sp.Rational(1, 2), "true": sp.Rational(4, 3), "printed": 2}
+    chain = evidence(results, "kleinberg.thm1", "Step 3 as printed: the last line").finding
+    assert chain.observed == sp.Interval.Lopen(sp.sqrt(14) / 4 - sp.Rational(1, 2), sp.Rational(1, 2))
     constants = evidence(results, "kleinberg.thm1", "Assumption 1").finding.data
     assert all(row["local_minima_f"] > 1 and row["local_minima_g"] == 1 for row in constants.values())
+
+
+def test_the_chain_check_decides_over_the_whole_range_of_eta_L():
+    """A line that exceeds M only for ηL in (1/20, 1/4) (not at the old sample points 9/20, 1/2) is refuted."""
+    bump = (7 + sp.Rational(1, 100) - (eta * L - sp.Rational(3, 20)) ** 2) * eta * r * kleinberg.delta
+    found = run_check("kleinberg.thm1", 3, replace("PRINTED_DIFFERENCE_LINE", bump))
+    assert found.verdict is Verdict.REFUTED
+    assert found.observed == sp.Interval.open(sp.Rational(1, 20), sp.Rational(1, 4))
+
+
+def test_theorem_one_simulation_discriminates(results):
+    """The event holds in every run at 20b/λ, but the measured 1/2-quantile of ‖y_T1‖²λ/b is far below 20:
+    a radius below it (or a window bound below the window's) is refuted."""
+    rows = evidence(results, "kleinberg.thm1", "P(").finding.data["instances"]
+    assert all(row["event"] == row["runs"] for row in rows.values())
+    assert all(0.01 < row["quantile_at_T1"] < 0.5 and row["largest_at_T1"] < 20 for row in rows.values())
+    for falsifier in (scale("PRINTED_RADIUS", sp.Rational(1, 1000)), scale("PRINTED_MU", sp.Rational(1, 200))):
+        assert run_check("kleinberg.thm1", 6, falsifier).verdict is Verdict.REFUTED
+    # at the printed radius even probability 0.95 holds: the statement is loose, not false
+    assert run_check("kleinberg.thm1", 6, replace("PRINTED_PROBABILITY", sp.Rational(95, 100))).verdict is Verdict.CONFIRMED
+
+
+def test_success_probability_and_zeta_are_derived_not_typed():
+    assert kleinberg.markov_failure(20 * b / lam) == sp.Rational(1, 10)
+    assert kleinberg.zeta_for(sp.Rational(1, 2), 20 * b / lam) == sp.Rational(9, 4) * kleinberg.T2
+    # another radius and target: the formula follows them (nothing is a transcribed constant)
+    assert kleinberg.success_probability(10 * b / lam, 2 * kleinberg.T2) == sp.Rational(2, 5)
+    assert kleinberg.zeta_for(sp.Rational(2, 5), 10 * b / lam) == 2 * kleinberg.T2
+    assert run_check("kleinberg.thm1", 1, scale("PRINTED_ZETA", 2)).verdict is Verdict.REFUTED
+
+
+def test_corollary_two_probability_comes_from_theorem_one():
+    assert kleinberg.two_stage_probability(sp.Rational(1, 3)) == sp.Rational(1, 9)
+    assert cor2.PRINTED_PROBABILITY == sp.Rational(1, 2)
+    assert run_check("kleinberg.cor2", 1, replace("PRINTED_PROBABILITY", sp.Rational(1, 3))).verdict is Verdict.REFUTED
 
 
 def test_corollary_two_counterexample_data(results):
@@ -175,24 +215,58 @@ def test_corollary_two_counterexample_data(results):
     data = found.finding.data
     assert found.verdict is Verdict.REFUTED and data["T2"] == 1 and data["T1"] == 47  # ⌈log(λ‖y0‖²/b)/λ⌉, x0 = 3
     assert data["conditions_stage1"] and data["conditions_stage2"] and data["c_prime"] > data["c"]
-    assert data["printed_T2_bound"] < 0 and all(k / data["runs"] < 0.2 for k in data["hits"].values())
-    assert evidence(results, "kleinberg.cor2", "D' as printed").verdict is Verdict.INCONCLUSIVE
+    assert data["T2_bound"] < 0 and all(k / data["runs"] < 0.2 for k in data["hits"].values())
+    region = evidence(results, "kleinberg.cor2", "D' as printed").finding
+    assert region.observed == sp.Interval(1, sp.oo)
     corrected = evidence(results, "kleinberg.cor2-corrected", "with the derived T2").finding.data
     assert all(k == corrected["runs"] for k in corrected["hits"].values())
-    assert corrected["T2"] == int(mpmath.ceil(corrected["derived_T2_bound"]))
+    assert corrected["T2"] == int(mpmath.ceil(corrected["T2_bound"])) == 16099
 
 
 def test_corollary_two_counterexample_is_reproducible(results):
-    again = claims.CLAIMS[2].run(**QUICK)
+    again = cor2.CLAIMS[0].run(**QUICK)
     first = evidence(results, "kleinberg.cor2", "counterexample").finding.data["hits"]
     assert evidence({"kleinberg.cor2": again}, "kleinberg.cor2", "counterexample").finding.data["hits"] == first
+
+
+def test_theorem_three_evidence(results):
+    grid = evidence(results, "kleinberg.thm3", "one-point").finding
+    assert grid.observed["smallest relative increase of x²"] > 0.03
+    divergence = evidence(results, "kleinberg.thm3", "GD with").finding
+    assert divergence.observed == divergence.expected == {"moved away every step": 500, "diverged": 500}
 
 
 def test_fig3_shape(results):
     data = evidence(results, "kleinberg.fig3", "Rows 2-3").finding.data
     assert data["escaped"] == 0 and [stage["runs"] for stage in data["stages"]][0] == data["runs"]
-    landscape = evidence(results, "kleinberg.fig3", "Row 1").finding.data["local_minima"]
-    assert landscape["g, s=1/4"] == 1 and landscape["f"] > landscape["g, s=1/4"]
+    landscape = evidence(results, "kleinberg.fig3", "Row 1").finding.observed
+    assert landscape["minima of g (moderate)"] == 1 and landscape["minima of f"] == 55
+    assert landscape["minima of g (small)"] == 53
+
+
+def test_module_names_say_what_they_hold():
+    """numerics is named after the model it simulates, so nothing imports it under an alias."""
+    import importlib.util
+    import pathlib
+
+    assert importlib.util.find_spec("numerics.kleinberg") is None
+    root = pathlib.Path(__file__).resolve().parents[1]
+    for path in [*root.glob("verify/claims/kleinberg/*.py"), *root.glob("numerics/*.py"), root / "book/kleinberg.md"]:
+        text = path.read_text()
+        assert "import kleinberg as" not in text and "kleinberg.legacy" not in text and "kleinberg import legacy" not in text, path
+
+
+def test_book_page_holds_no_experiment_code():
+    """The Fig. 3 cells call the claim module's ``experiment``/``gradients`` and plot."""
+    import pathlib
+    import re
+
+    page = (pathlib.Path(__file__).resolve().parents[1] / "book/kleinberg.md").read_text()
+    cells = "\n".join(re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", page, re.DOTALL))
+    for forbidden in ("perturbed_gd_runs", "from_points", "uniform_start", "spawn(", "convolved_gradient", "for level, region in"):
+        assert forbidden not in cells, forbidden
+    assert "fig3.experiment(" in cells and "fig3.gradients(" in cells
+    assert fig3.experiment.__doc__ and fig3.gradients.__doc__
 
 
 # --- command line -----------------------------------------------------------------------------------

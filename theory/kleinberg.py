@@ -148,12 +148,40 @@ def markov_radius(mean_bound: sp.Expr, failure: sp.Expr) -> sp.Expr:
     return solution
 
 
-def success_probability() -> sp.Expr:
-    """Steps 2-4: (3) holds w.p. ≥ 1 - 1/10; given it, the T2 steps with ζ = 9T2/4 keep E_t w.p.
-    ≥ 1 - T2/ζ (union bound); the theorem's event has probability ≥ the product."""
-    T2 = sp.Symbol("T_2", positive=True)
-    zeta = sp.Rational(9, 4) * T2
-    return (1 - sp.Rational(1, 10)) * sp.simplify(1 - T2 / zeta)
+T2 = sp.Symbol("T_2", positive=True)  # the length of the window of Theorem 1
+zeta = sp.Symbol("zeta", positive=True)  # Step 3's ζ: each step of the window fails w.p. ≤ 1/ζ
+R = sp.Symbol("R", positive=True)  # the radius of eq. (3), in units of b/λ
+
+
+def after_burn_in_bound() -> sp.Expr:
+    """b/λ + e^{-λT1} m_0 at the derived burn-in time T1: the bound on E‖y_{T1} - x*‖²."""
+    return sp.simplify((b / lam + sp.exp(-lam * T) * m0).subs(T, burn_in_time()))
+
+
+def markov_failure(radius: sp.Expr) -> sp.Expr:
+    """P(‖y_{T1} - x*‖² > radius) ≤ E‖y_{T1} - x*‖²/radius (Markov, with the derived mean bound)."""
+    return sp.simplify(after_burn_in_bound() / radius)
+
+
+def success_probability(radius: sp.Expr = R * b / lam, zeta_value: sp.Expr = zeta) -> sp.Expr:
+    """Steps 2-4: (3) holds w.p. ≥ 1 - Markov failure at ``radius``; given (3), each of the T2 steps
+    of the window fails w.p. ≤ 1/ζ, so all hold w.p. ≥ 1 - T2/ζ (union bound); the theorem's event
+    has probability ≥ the product (conditioning on (3))."""
+    return sp.simplify((1 - markov_failure(radius)) * (1 - T2 / zeta_value))
+
+
+def zeta_for(probability: sp.Expr, radius: sp.Expr = R * b / lam) -> sp.Expr:
+    """The ζ (a multiple of T2) for which Steps 2-4 give exactly ``probability`` at ``radius``."""
+    (solution,) = sp.solve(success_probability(radius) - probability, zeta)
+    return sp.simplify(solution)
+
+
+def two_stage_probability(stage_probability: sp.Expr) -> sp.Expr:
+    """Corollary 2: stage 2 starts where stage 1 succeeded, so the events chain and the two
+    stages' probabilities multiply (P(A ∩ B) = P(A) P(B | A))."""
+    first, second_given_first = sp.symbols("p_1 p_2", positive=True)
+    joint = first * second_given_first
+    return joint.subs({first: stage_probability, second_given_first: stage_probability})
 
 
 # --- Theorem 1, Step 3 ------------------------------------------------------------------------

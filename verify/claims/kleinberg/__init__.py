@@ -2,6 +2,6 @@
 
 from .. import collect
 
-MODULES = ("legacy",)
+MODULES = ("thm1", "cor2", "thm3", "fig3")
 
 CLAIMS = collect(__name__, MODULES)

@@ -1,6 +1,7 @@
-"""Numerics for Kleinberg, Li & Yuan (ICML 2018): convolved gradients by quadrature, numerical
-estimates of Assumption 1's constant c and of the smoothness constant L, and vectorized SGD/GD
-ensembles on 1-D losses defined in ``theory.kleinberg``.
+"""SGD on 1-D losses seen as GD on the noise-smoothed (convolved) loss (Kleinberg, Li & Yuan, ICML
+2018): convolved gradients by quadrature, numerical estimates of the one-point convexity constant c
+and of the smoothness constant L, and vectorized SGD/GD ensembles on 1-D losses defined in
+``theory.kleinberg``.
 
 Every gradient comes from the SymPy loss (``lambdify_gradient`` or ``sympy.lambdify``); runs go
 through ``iterate``, so a diverging run is an event (``escaped_at``), never a NaN.
@@ -20,7 +21,15 @@ from theory.errors import ParameterError
 from theory.kleinberg import sinc_critical_equation, x, z
 from theory.noise import FiniteNoise, UniformNoise
 
-from .ensemble import BLOCK_RUNS, EnsembleResult, NoiseSampler, check_count, check_positive, iterate, lambdify_gradient
+from .ensemble import (
+    BLOCK_RUNS,
+    EnsembleResult,
+    NoiseSampler,
+    check_count,
+    check_positive,
+    iterate,
+    lambdify_gradient,
+)
 from .precision import working_precision
 
 #: Gauss–Legendre nodes for the uniform convolution (the integrands are entire; 256 nodes
