@@ -13,11 +13,12 @@ import sympy as sp
 from numerics import patel as npatel
 from theory import patel
 from theory.errors import ParameterError
-from verify.claim import Verdict
-from verify.claims.patel import legacy as claims
+from verify.claim import CheckContext, Verdict, check_seed, replace
+from verify.claims.patel import _printed, lem3_3, lem3_6, thm3_8, thm3_12
+from verify.claims.patel._common import times
 from verify.commands.patel import load_quadratic, parse_batch
 
-from claim_helpers import evidence, verdict_tests
+from claim_helpers import QUICK, evidence, verdict_tests
 
 C, k, lam, kappa, gamma = patel.C, patel.k, patel.lam, patel.kappa, patel.gamma
 R = sp.Rational
@@ -43,25 +44,25 @@ def test_one_step_expectation_is_eq9_on_a_concrete_law():
     problem = npatel.random_problem(np.random.default_rng(3), 2, 3, False)
     d = patel.displacement(2)
     derived = patel.one_step_expectation(problem.law, d)
-    assert sp.simplify(derived - claims.printed_lemma36(problem.law, d)) == 0
+    assert sp.simplify(derived - lem3_6.printed_lemma36(problem.law, d)) == 0
     theta = sp.Matrix([R(1, 3), -2])
     enumerated = npatel.enumerated_one_step(problem, 2, R(1, 5), theta)
     assert derived.subs(dict(zip(d, theta - problem.minimizer))).subs({C: R(1, 5), k: 2}) == enumerated
 
 
 def test_curvature_and_exact_thresholds_of_small_laws():
-    law = claims.LEMMA33_COUNTEREXAMPLE
+    law = lem3_3.LEMMA33_COUNTEREXAMPLE
     assert law.eigenvalues == (2, 1) and law.curvature_range == (1, 0) and law.homogeneous
     assert patel.exact_thresholds(law, 1) == patel.ExactThresholds(R(4, 5), 2)
     assert patel.exact_thresholds(law, sp.oo) == patel.ExactThresholds(1, 2)
-    assert patel.exact_thresholds(claims.SCALE_LAW, 1).converge == R(8, 17)
+    assert patel.exact_thresholds(thm3_12.SCALE_LAW, 1).converge == R(8, 17)
     assert patel.curvature_vanishes(law) and patel.has_constant_direction(law)
     assert patel.probability_constant(law) == 0
 
 
 def test_second_moment_step_gives_the_scalar_factor():
     S = sp.Matrix([[1]])
-    step = patel.second_moment_step(claims.EXPONENTIAL_LAW.law, S, C, 1)
+    step = patel.second_moment_step(thm3_8.EXPONENTIAL_LAW.law, S, C, 1)
     assert sp.expand(step[0, 0] - (1 - 4 * C + 5 * C**2)) == 0
 
 
@@ -94,27 +95,29 @@ def test_printed_case_rules_equal_the_derived_min_and_max():
         numbers = npatel.quadratic_numbers(problem, batch, 30)
         with mpmath.workdps(40):
             kk = mpmath.inf if batch == sp.oo else mpmath.mpf(batch)
-            assert abs(claims.printed_thm38_converge(numbers.eigenvalues, numbers.t_Q, kk) - npatel.to_mp(u, 30)) < 1e-25
-            assert abs(claims.printed_thm38_diverge(numbers.eigenvalues, numbers.s_Q, kk) - npatel.to_mp(l_value, 30)) < 1e-25
+            assert abs(_printed.printed_thm38_converge(numbers.eigenvalues, numbers.t_Q, kk) - npatel.to_mp(u, 30)) < 1e-25
+            assert abs(_printed.printed_thm38_diverge(numbers.eigenvalues, numbers.s_Q, kk) - npatel.to_mp(l_value, 30)) < 1e-25
 
 
 # --- verdicts (quick mode) ------------------------------------------------------------------------------
 
+P, C_, R_, I_ = "proved", "confirmed", "refuted", "inconclusive"
+
 EXPECTED = {
-    "patel.thm2_1": Verdict.PROVED,
-    "patel.lem3_3": Verdict.REFUTED,
-    "patel.lem3_3-corrected": Verdict.PROVED,
-    "patel.lem3_6": Verdict.PROVED,
-    "patel.thm3_8": Verdict.REFUTED,
-    "patel.thm3_8-corrected": Verdict.PROVED,
-    "patel.thm3_12": Verdict.REFUTED,
-    "patel.thm3_12-corrected": Verdict.PROVED,
-    "patel.mech3_14": Verdict.REFUTED,
-    "patel.mech3_14-corrected": Verdict.PROVED,
-    "patel.qc_sums": Verdict.REFUTED,
-    "patel.qc_sums-corrected": Verdict.CONFIRMED,
-    "patel.st_sums": Verdict.REFUTED,
-    "patel.st_sums-corrected": Verdict.CONFIRMED,
+    "patel.thm2_1": (P, (P, P, C_)),
+    "patel.lem3_3": (R_, (P, R_, R_, R_)),
+    "patel.lem3_3-corrected": (P, (P, P)),
+    "patel.lem3_6": (P, (P, C_)),
+    "patel.thm3_8": (R_, (P, C_, R_, C_)),
+    "patel.thm3_8-corrected": (P, (P, C_, P)),
+    "patel.thm3_12": (R_, (R_, R_, P)),
+    "patel.thm3_12-corrected": (P, (P, C_)),
+    "patel.mech3_14": (R_, (P, R_, C_)),
+    "patel.mech3_14-corrected": (P, (P, P, C_)),
+    "patel.qc_sums": (R_, (C_, C_, R_)),
+    "patel.qc_sums-corrected": (C_, (C_, C_)),
+    "patel.st_sums": (R_, (R_,)),
+    "patel.st_sums-corrected": (C_, (C_,)),
 }
 
 
@@ -133,7 +136,7 @@ def test_refutations_carry_exact_data(results):
     assert verdict is Verdict.REFUTED
     assert (data["printed_34"], data["proof_39"], data["exact_converge"], data["growth_factor"]) == ("32/33", "8/33", "8/17", "73/16")
     verdict, data = _data(results, "patel.thm3_8", "'C_N satisfying (18)")
-    assert verdict is Verdict.REFUTED and data["certified_lower_bound"] == "2/125" and data["bound"] == "4/5"
+    assert verdict is Verdict.REFUTED and data["certified_lower_bound"] == "8/375" and data["bound"] == "4/5"
     verdict, data = _data(results, "patel.mech3_14", "Def. 3.14 with ε fixed")
     assert verdict is Verdict.REFUTED and data["contraction_radius_squared"] == "epsilon**2/2"
     verdict, data = _data(results, "patel.thm2_1", "§2 example")
@@ -152,6 +155,60 @@ def test_experiments_have_the_reported_shape(results):
     assert verdict is Verdict.REFUTED and data["table_shape"] is True
     assert {c["rate"] for c in data["contradictions"]} <= {"0.5(u+l)", "1.5l"}
     assert {c["k"] for c in data["contradictions"] if c["rate"] == "0.5(u+l)"} >= {500, "inf"}
+
+
+def test_key_observed_values(results):
+    assert evidence(results, "patel.thm2_1", "GD map").finding.observed == 2 / lam
+    assert evidence(results, "patel.lem3_3", "(3) as printed").finding.observed == {"P[Q = E[Q]]": 0, "s_Q": 0}
+    assert evidence(results, "patel.lem3_3", "seeded search").finding.observed == {"M ⪰ 0": "8/8", "counterexamples to (3)": 8}
+    assert evidence(results, "patel.lem3_6", "exact enumeration").finding.observed == {"mismatches": 0}
+    assert evidence(results, "patel.thm3_8", "random homogeneous").finding.observed["pairs on the wrong side"] == 0
+    assert evidence(results, "patel.thm3_8", "'C_N satisfying").finding.observed == {"inf_N E[e_N]/e_0 ≥": R(8, 375)}
+    assert evidence(results, "patel.thm3_12", "(34) as printed").finding.observed == {"growth factor at C": R(73, 16)}
+    assert evidence(results, "patel.thm3_12-corrected", "random inhomogeneous").finding.observed["pairs failing"] == 0
+    fixed = evidence(results, "patel.mech3_14", "Def. 3.14 with ε fixed").finding.observed
+    assert fixed["contracting ball x² <"] == sp.Symbol("epsilon", positive=True) ** 2 / 2
+    assert evidence(results, "patel.qc_sums", "circular minimizer").finding.observed == {"contradicting cells": 24}
+    assert evidence(results, "patel.st_sums", "Tables 4-5").finding.observed == {"contradicting cells": 9}
+    assert evidence(results, "patel.st_sums-corrected", "the mechanism").finding.observed["contradicting cells"] == 0
+
+
+def _rerun(claim_id, check, falsifier):
+    """``check`` of ``claim_id`` in quick mode with ``falsifier`` applied."""
+    from verify.registry import select
+
+    (claim,) = select([claim_id])
+    index = claim.checks.index(check)
+    context = CheckContext(QUICK["quick"], QUICK["dps"], check_seed(QUICK["seed"], claim_id, index))
+    return check.falsified(falsifier, context)
+
+
+def test_thm312_printed_claim_is_judged_by_the_printed_34(results):
+    """Issue 10: the printed claim's random-law check read the proof's (39) and said "confirmed" although
+    (34) lay above the exact threshold on 16 of 25 pairs (and stayed "confirmed" with (34) × 10)."""
+    found = evidence(results, "patel.thm3_12", "random inhomogeneous").finding
+    assert found.verdict is Verdict.REFUTED
+    assert found.data["converge_bound_above_exact"] == 16 and len(found.data["pairs"]) == 25
+    assert _rerun("patel.thm3_12", thm3_12.instances_printed, times("PRINTED_34", 10)).verdict is Verdict.REFUTED
+    fixed = _rerun("patel.thm3_12", thm3_12.instances_printed, replace("PRINTED_34", _printed.proof_thm312_converge))
+    assert fixed.verdict is Verdict.CONFIRMED
+    # the corrected claim reads (39), and a (39) ten times too large is caught
+    assert evidence(results, "patel.thm3_12-corrected", "random inhomogeneous").verdict is Verdict.CONFIRMED
+    tenfold = _rerun("patel.thm3_12-corrected", thm3_12.instances_corrected, times("CORRECTED_34", 10))
+    assert tenfold.verdict is Verdict.REFUTED
+
+
+def test_the_book_holds_no_experiment_code():
+    """Issue 10: book/patel.md's cells call the public API only (no derivation, simulation or sweep)."""
+    import pathlib
+    import re
+
+    page = (pathlib.Path(__file__).parents[1] / "book" / "patel.md").read_text()
+    cells = "\n".join(re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", page, flags=re.S))
+    for forbidden in ("sp.diff(", "sp.solve(", "sp.integrate(", "sp.limit(", "sp.hessian(", "while True", "random_problem(",
+                      "exact_thresholds(", "sgd_quadratic_runs(", "gd_quadratic_distances(", "scalar_gd_iterates(",
+                      "qc_runs(", "st_runs(", "ball_geometry(", "exact_error_path(", "growth_rates("):
+        assert forbidden not in cells, forbidden
 
 
 # --- bad input ------------------------------------------------------------------------------------------

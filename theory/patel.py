@@ -255,6 +255,13 @@ def restricted_pencil_roots(top: sp.Matrix, bottom: sp.Matrix, basis: sp.Matrix)
 # --- SGD-k on the quadratic problem (Def. 3.5, Lemma 3.6) --------------------------------------
 
 
+def curvature_pencil_determinant(problem: StochasticQuadratic) -> sp.Expr:
+    """det(B'MB - μB'AB) for the basis B of range(A), factored: its roots in μ are the curvature
+    quotients v'Mv / v'Av, the extremes t_Q and s_Q."""
+    B = problem.range_basis
+    return sp.factor((B.T * problem.law.curvature_excess * B - mu * B.T * problem.mean_Q * B).det())
+
+
 def sgd_k_step(theta: sp.Matrix, batch: Sequence[tuple[sp.Matrix, sp.Matrix]], step: sp.Expr) -> sp.Matrix:
     """θ_{N+1} = θ_N - (C/k) Σ_j (Q_j θ_N + r_j) over the k draws (Q_j, r_j) of one batch (eq. (8)).
 
