@@ -1,13 +1,23 @@
 """Ziyin et al.: the derived closed forms, and the verdicts the verifier reaches (quick mode)."""
 
 import sympy as sp
+from claim_helpers import QUICK, evidence, run_quick, verdict_tests
 
 from theory import ziyin
-from verify.claim import Kind, Verdict
-
-from claim_helpers import evidence, verdict_tests
+from verify.claim import (
+    CheckContext,
+    Kind,
+    Verdict,
+    check_seed,
+    replace,
+    scale,
+    together,
+)
+from verify.claims.ziyin import cor1, lem1, prop1, prop3
+from verify.stats import bonferroni
 
 a, eps, t, w0 = ziyin.a, ziyin.eps, ziyin.t, ziyin.w0
+P, C, R = Verdict.PROVED, Verdict.CONFIRMED, Verdict.REFUTED
 
 
 def test_trap_interval_is_derived_exactly():
@@ -41,37 +51,101 @@ def test_unit_rate_moments():
 
 
 EXPECTED = {
-    "ziyin.prop1": Verdict.REFUTED,
-    "ziyin.lem1": Verdict.REFUTED,
-    "ziyin.lem1-corrected": Verdict.CONFIRMED,
-    "ziyin.prop2": Verdict.CONFIRMED,
-    "ziyin.cor1": Verdict.REFUTED,
-    "ziyin.cor1-corrected": Verdict.PROVED,
-    "ziyin.prop3": Verdict.REFUTED,
-    "ziyin.prop3-corrected": Verdict.PROVED,
-    "ext.trap_set": Verdict.PROVED,
-    "ext.exact_escape": Verdict.CONFIRMED,
+    "ziyin.prop1": (R, (P, R, C, C)),
+    "ziyin.lem1": (R, (R, R)),
+    "ziyin.lem1-corrected": (C, (C, C)),
+    "ziyin.prop2": (C, (C, C)),
+    "ziyin.cor1": (R, (P, R, C, C)),
+    "ziyin.cor1-corrected": (P, (P, C)),
+    "ziyin.prop3": (R, (P, R, R, C, C)),
+    "ziyin.prop3-corrected": (P, (P, P, C)),
 }
-
 
 results, test_verdicts = verdict_tests(EXPECTED)
 
 
+def _falsified(claim_id: str, check, falsifier):
+    """``check`` of ``claim_id`` re-run in quick mode, with its own seed, under ``falsifier``."""
+    (index,) = [i for i, c in enumerate(run_quick([claim_id])[claim_id].claim.checks) if c is check]
+    context = CheckContext(QUICK["quick"], QUICK["dps"], check_seed(QUICK["seed"], claim_id, index))
+    return check.falsified(falsifier, context)
+
+
 def test_each_version_is_judged_separately(results):
-    assert evidence(results, "ziyin.cor1", "derived trap interval").verdict is Verdict.PROVED
+    assert evidence(results, "ziyin.cor1", "derived trap interval").verdict is P
     closed = evidence(results, "ziyin.cor1", "eq. (8) includes")
-    assert closed.verdict is Verdict.REFUTED and closed.version == "ziyin2021"
-    assert closed.finding.data["mu"] == "0"
-    assert evidence(results, "ziyin.prop1", "λ = 1: w_t = 0").verdict is Verdict.PROVED
+    assert closed.verdict is R and closed.version == "ziyin2021"
+    assert closed.finding.data["mu"] == 0
+    assert evidence(results, "ziyin.prop1", "λ = 1: w_t = 0").verdict is P
 
 
 def test_refutations_carry_reproducing_data(results):
     printed = evidence(results, "ziyin.prop1", "eqs. (6)-(7)").finding.data["counterexample"]
-    assert (printed["true"], printed["printed"]) == ("9/2", "9/4")
+    assert (printed["true"], printed["printed"]) == (sp.Rational(9, 2), sp.Rational(9, 4))
     epsilon = evidence(results, "ziyin.prop3", "the ε-condition").finding.data["counterexample"]
-    assert epsilon["a"] == "-2"
-    unrestricted = evidence(results, "ziyin.prop3", "γ* is the supremum").finding.data
-    assert unrestricted["gamma"] == "log(14)/2"
+    assert epsilon["a"] == -2
+    unrestricted = evidence(results, "ziyin.prop3", "γ* is the supremum").finding
+    assert sp.simplify(unrestricted.observed["γ(3)"] - sp.log(14) / 2) == 0
+    assert unrestricted.observed["lim γ"] is sp.oo
+
+
+def test_key_observed_values(results):
+    lemma = evidence(results, "ziyin.lem1", "eq. (20)/(48)").finding
+    assert lemma.observed["limit"] == -sp.oo and lemma.expected == {"limit": 0}
+    assert sp.simplify(lemma.observed["μ"] - sp.log(sp.Rational(13, 25)) / 2) == 0
+    corrected = evidence(results, "ziyin.lem1-corrected", "(ln|w_t/w0| - tμ)").finding
+    assert 0.019 < float(corrected.observed) < 0.021
+    grid = evidence(results, "ziyin.cor1", "phase of each").finding
+    assert len(grid.data["points"]) == 22 and grid.observed == {"phase disagreements": 0, "exact outside interval": 0}
+    optimum = evidence(results, "ziyin.prop3", "λ* and γ*").finding.observed
+    assert sp.simplify(optimum["λ*"] - a / (2 * (a - 1))) == 0
+    rate = evidence(results, "ziyin.prop3", "finite-time escape-rate").finding
+    assert abs(rate.observed["a = -1"] - rate.expected["a = -1"]) < 0.005
+    prop2 = evidence(results, "ziyin.prop2", "μ < 0 ⇒").finding
+    assert [k for k, v in prop2.expected.items() if v != "no prediction"] == list(prop2.expected)[:3]
+
+
+# --- the defects of issue 10, each kept from coming back --------------------------------------
+
+
+def test_lemma1_printed_verdict_comes_from_the_mean():
+    """At λ = 1/2 (a = -1) μ = 0, where the printed and the correct statistic coincide: not refuted."""
+    at_zero = _falsified("ziyin.lem1", lem1.printed_mean, replace("LEMMA_LR", sp.Rational(1, 2)))
+    assert at_zero.verdict is C and at_zero.observed["limit"] == 0 and "μ = 0" in at_zero.summary
+    assert _falsified("ziyin.lem1", lem1.printed_drift, replace("LEMMA_LR", sp.Rational(1, 2))).verdict is C
+
+
+def test_prop3_simulation_tests_the_printed_optimum():
+    both = together("both × 2", scale("PRINTED_LAM_STAR", 2), scale("PRINTED_GAMMA_STAR", 2))
+    assert _falsified("ziyin.prop3", prop3.escape_rate, both).verdict is R
+
+
+def test_prop3_epsilon_mismatch_is_refuted_with_its_own_summary(results):
+    base = evidence(results, "ziyin.prop3", "the ε-condition").finding
+    assert "equals" in base.summary and "γ* = ε" in base.summary
+    for strict in (False, True):
+        mismatch = together("bound × 2", scale("PRINTED_EPS_BOUND", 2), replace("PRINTED_EPS_STRICT", strict))
+        found = _falsified("ziyin.prop3", prop3.epsilon_condition, mismatch)
+        assert found.verdict is R and "differs" in found.summary and "γ* > ε" in found.summary
+
+
+def test_prop3_equivalence_uses_the_derived_optimum():
+    """The corrected equivalence reads the derived γ*, not the printed transcription."""
+    found = _falsified("ziyin.prop3-corrected", prop3.epsilon_equivalence, scale("PRINTED_GAMMA_STAR", 2))
+    assert found.verdict is P
+    assert _falsified("ziyin.prop3-corrected", prop3.epsilon_equivalence,
+                      scale("CORRECTED_EPS_BOUND", 2)).verdict is R
+
+
+def test_prop1_compares_the_second_moment(results):
+    finding = evidence(results, "ziyin.prop1", "λ = 1: w_t = 0").finding
+    assert sp.expand(finding.observed["growth of E[w_t²]"] - (a**2 / 2 - 2 * a + 2)) == 0
+    assert _falsified("ziyin.prop1", prop1.moments_2022, scale("PRINTED_SECOND_2022", 2)).verdict is R
+
+
+def test_cor1_grid_bonferroni_is_counted(results):
+    grid = evidence(results, "ziyin.cor1", "phase of each").finding
+    assert grid.data["level"] == bonferroni(len(grid.data["points"])) == bonferroni(len(cor1.grid_points()))
 
 
 def test_every_simulation_states_its_tolerance(results):

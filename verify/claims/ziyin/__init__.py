@@ -2,6 +2,6 @@
 
 from .. import collect
 
-MODULES = ("two_point", "prop4", "quartic", "prop5", "toynn", "appc", "prop6", "prop9",)
+MODULES = ("prop1", "lem1", "prop2", "cor1", "prop3", "prop4", "quartic", "prop5", "toynn", "appc", "prop6", "prop9",)
 
 CLAIMS = collect(__name__, MODULES)

@@ -1,0 +1,202 @@
+"""Ziyin et al. Prop. 2 eq. (8) [2021] / Cor. 1 eq. (5) [2022]: the trap interval of the two-point model.
+
+x ∈ {1, a - 1} w.p. ½, a < 0: μ(λ) < 0 ⇔ P(λ)² < 1 with P = (1 - λ)(1 - λ(a - 1)), i.e.
+a/(a - 1) < λ < (a - √(a² - 8a + 8))/(2(a - 1)). 2021 prints the closed interval (≤), where μ = 0 at
+the ends and w_t does not converge; 2022 prints the open one.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from numerics import exact_law, trapset
+from numerics.multiplicative_sim import escaped, simulate
+from numerics.precision import decimal, evaluate, working_precision
+from theory import multiplicative, ziyin
+from theory.multiplicative import lam
+
+from ...claim import (
+    Claim,
+    Finding,
+    Verdict,
+    high_precision,
+    replace,
+    scale,
+    simulation,
+    symbolic,
+)
+from ...papers import ZIYIN_2021, ZIYIN_2022
+from ...stats import (
+    LEVEL,
+    DigitsTolerance,
+    bonferroni,
+    proportion_interval,
+    relative_gap,
+)
+from ...symbolic import is_zero
+from ._printed import PRINTED_LOWER, PRINTED_UPPER
+from ._two_point import SAMPLE_A, a
+
+PRINTED_CLOSED_2021 = True  # 2021 eq. (8) writes ≤ at both ends; 2022 eq. (5) writes <
+
+# --- experiment parameters --------------------------------------------------------------------
+ENDPOINT_A = sp.Integer(-1)
+ENDPOINT_EPS = sp.Rational(1, 1000)
+ENDPOINT_TIMES = {True: (10, 100, 1000), False: (10, 100, 1000, 10000)}
+VANISHED_BELOW = 0.05  # an exact escape probability below this at the last t counts as "→ 0"
+GRID_A = (sp.Integer(-2), sp.Integer(-1), sp.Rational(-1, 2), sp.Rational(-1, 5))
+GRID_LR = tuple(sp.Rational(k, 10) for k in (1, 3, 6, 9, 12, 15, 20))
+CLEAR_MU = 0.05  # grid points with |μ| below this are too close to the boundary to phase at finite T
+GRID_EPS = sp.Rational(1, 1000)
+GRID_SIZES = {True: (400, 400), False: (4000, 2000)}  # runs, steps
+
+
+def grid_points(a_values=GRID_A, rates=GRID_LR) -> list[tuple]:
+    """The (a, λ) with |μ| ≥ CLEAR_MU: where the phase at finite T is the limit's."""
+    return [(av, lr) for av in a_values for lr in rates
+            if abs(evaluate(multiplicative.log_rate(ziyin.noise(av), lr), 30)) >= CLEAR_MU]
+
+
+def experiment(points, runs: int, steps: int, eps, seed) -> list[dict]:
+    """For each (a, λ): how many of ``runs`` runs (w0 = 1) have |w_T| > ε, and the exact probability."""
+    rows = []
+    for (a_value, lr), child in zip(points, seed.spawn(len(points))):
+        law = ziyin.noise(a_value)
+        log_w = simulate(law, float(lr), runs, steps, child).values[0]
+        rows.append({"a": a_value, "lambda": lr, "runs": runs,
+                     "escaped": int(np.count_nonzero(escaped(log_w, np.log(float(eps))))),
+                     "exact": exact_law.escape_probability(exact_law.EscapeQuestion(law, lr, steps, eps), 30)})
+    return rows
+
+
+@symbolic("derived trap interval equals eq. (5) (open interval), a < 0", version="ziyin2022",
+          falsifiers=(scale("PRINTED_UPPER", 2), scale("PRINTED_LOWER", sp.Rational(1, 2))))
+def interval_matches(ctx):
+    derived = ziyin.trap_interval()
+    same = {"lower": is_zero(derived.lower - PRINTED_LOWER), "upper": is_zero(derived.upper - PRINTED_UPPER)}
+    poly = multiplicative.trap_polynomial(ziyin.noise()).poly.as_expr()
+    ends_zero = all(is_zero(poly.subs(lam, e) ** 2 - 1) for e in (derived.lower, derived.upper))
+    ok = all(same.values()) and ends_zero
+    return Finding(
+        Verdict.PROVED if ok else Verdict.REFUTED,
+        f"solving P(λ) = ±1 for P = {sp.factor(poly)} gives ({derived.lower}, {derived.upper}); "
+        + ("equal to the printed ends" if all(same.values())
+           else f"the printed {' and '.join(k for k, v in same.items() if not v)} end differs")
+        + f"; μ = 0 at both derived ends: {'shown' if ends_zero else 'not shown'}",
+        "exact (SymPy simplification to 0)",
+        {"derived_lower": derived.lower, "derived_upper": derived.upper},
+        observed={"lower": derived.lower, "upper": derived.upper},
+        expected={"lower": PRINTED_LOWER, "upper": PRINTED_UPPER},
+    )
+
+
+@symbolic("eq. (8) includes its endpoints, where μ = 0 and w_t does not converge", version="ziyin2021",
+          falsifiers=(replace("PRINTED_CLOSED_2021", False, "eq. (8) with strict inequalities"),
+                      scale("PRINTED_LOWER", sp.Rational(6, 5))))
+def closed_endpoint(ctx):
+    """At the printed lower end (a = -1: λ = 1/2, factors ½ and 2) the exact law decides whether w_t → 0."""
+    lr = PRINTED_LOWER.subs(a, ENDPOINT_A)
+    law = ziyin.noise(ENDPOINT_A)
+    mu = sp.simplify(sp.expand_log(multiplicative.log_rate(law, lr), force=True))
+    times = ENDPOINT_TIMES[ctx.quick]
+    probs = {n: exact_law.escape_probability(exact_law.EscapeQuestion(law, lr, n, ENDPOINT_EPS), ctx.dps) for n in times}
+    converges = probs[times[-1]] < VANISHED_BELOW and probs[times[-1]] < probs[times[0]]
+    on_boundary = is_zero(mu)
+    # the printed statement predicts w_t -> 0 at this λ if it is an interior point, or an end of a closed interval
+    inside = bool(ziyin.trap_interval().lower.subs(a, ENDPOINT_A) < lr < ziyin.trap_interval().upper.subs(a, ENDPOINT_A))
+    predicted = PRINTED_CLOSED_2021 if on_boundary else inside
+    last = times[-1]
+    return Finding(
+        Verdict.CONFIRMED if predicted == converges else Verdict.REFUTED,
+        f"at the printed lower end a = {ENDPOINT_A}, λ = {lr}: μ = {mu}; the exact law gives P(|w_t| > {ENDPOINT_EPS}) "
+        f"= {decimal(probs[last], 6)} at t = {last}, so w_t {'converges' if converges else 'does not converge'} to 0, "
+        f"while eq. (8) as read here ({'closed' if PRINTED_CLOSED_2021 else 'open'}) predicts it "
+        f"{'does' if predicted else 'does not'}",
+        "exact (multinomial law of the draws, no simulation)",
+        {"a": ENDPOINT_A, "lambda": lr, "w0": 1, "eps": ENDPOINT_EPS, "mu": mu,
+         "escape_probability": {f"t = {n}": p for n, p in probs.items()}},
+        observed={"μ": mu, f"P(|w_t| > ε) at t = {last}": probs[last]},
+        expected=f"w_t → 0 {'(closed interval)' if predicted else 'not predicted'}",
+    )
+
+
+@high_precision("certified trap set of p(x) equals the closed form at sample a", version="ziyin2022",
+                falsifiers=(scale("PRINTED_UPPER", 2),))
+def certified_trap_set(ctx):
+    tolerance = DigitsTolerance(ctx.dps)
+    worst_gap, worst_root, rows, pieces = mpmath.mpf(0), mpmath.mpf(0), {}, {}
+    for a_value in SAMPLE_A:
+        law = ziyin.noise(a_value)
+        result = trapset.trap_set(law, ctx.dps)
+        pieces[str(a_value)] = len(result.intervals)
+        if len(result.intervals) != 1:
+            continue
+        (low, high), = result.intervals
+        with working_precision(ctx.dps):
+            printed = (evaluate(PRINTED_LOWER.subs(a, a_value), ctx.dps), evaluate(PRINTED_UPPER.subs(a, a_value), ctx.dps))
+            worst_gap = max(worst_gap, relative_gap(low, printed[0]), relative_gap(high, printed[1]))
+        worst_root = max(worst_root, trapset.cross_check(law, result))
+        rows[str(a_value)] = {"certified": [decimal(low, ctx.dps), decimal(high, ctx.dps)],
+                              "printed": [decimal(p, ctx.dps) for p in printed]}
+    one_piece = all(n == 1 for n in pieces.values())
+    ok = one_piece and tolerance.holds(worst_gap) and tolerance.holds(worst_root)
+    return Finding(
+        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        f"at a ∈ {{{', '.join(pieces)}}} the certified trap set has {', '.join(map(str, pieces.values()))} piece(s); "
+        f"largest relative gap to the printed ends {mpmath.nstr(worst_gap, 3)}, to mpmath's roots of μ "
+        f"{mpmath.nstr(worst_root, 3)} (bound {mpmath.nstr(tolerance.bound, 3)})",
+        tolerance.describe(),
+        {"intervals": rows, "pieces": pieces},
+        observed={k: v["certified"] for k, v in rows.items()}, expected={k: v["printed"] for k, v in rows.items()},
+    )
+
+
+@simulation("phase of each (a, λ) grid point against the printed boundary", version="ziyin2022",
+            falsifiers=(scale("PRINTED_UPPER", 2),))
+def phase_grid(ctx):
+    """Simulated escape fractions at time T agree with the exact finite-T law (Wilson CI), and the
+    majority phase matches the printed interval at grid points with |μ| ≥ CLEAR_MU."""
+    runs, steps = GRID_SIZES[ctx.quick]
+    points = grid_points()
+    level = bonferroni(len(points))
+    rows, disagreements, outside = [], 0, 0
+    for row in experiment(points, runs, steps, GRID_EPS, ctx.seed):
+        ci = proportion_interval(row["escaped"], runs, level)
+        inside = bool(PRINTED_LOWER.subs(a, row["a"]) < row["lambda"] < PRINTED_UPPER.subs(a, row["a"]))
+        disagreements += inside != (row["escaped"] / runs < 0.5)
+        outside += float(row["exact"]) not in ci
+        rows.append({**row, "printed_trapped": inside, "ci": ci.describe()})
+    ok = disagreements == 0 and outside == 0
+    return Finding(
+        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        f"{len(rows)} grid points, {runs} runs × {steps} steps each: {disagreements} phase disagreements with "
+        f"eq. (5), {outside} exact probabilities outside their interval",
+        f"Wilson interval at joint level {LEVEL} (Bonferroni over {len(points)} points); phase = majority of runs",
+        {"points": rows, "eps": GRID_EPS, "w0": 1, "level": level},
+        observed={"phase disagreements": disagreements, "exact outside interval": outside},
+        expected={"phase disagreements": 0, "exact outside interval": 0},
+    )
+
+
+CLAIMS = (
+    Claim(
+        id="ziyin.cor1",
+        papers=(ZIYIN_2021, ZIYIN_2022),
+        where="Prop. 2 eq. (8) [2021] / Cor. 1 eq. (5) [2022]; proofs D.1 / C.3",
+        statement=r"\frac{a}{a-1} \le \lambda \le \frac{a - \sqrt{a^2 - 8a + 8}}{2(a-1)}\ [2021],\ "
+        r"\frac{a}{a-1} < \lambda < \frac{a - \sqrt{a^2 - 8a + 8}}{2(a-1)}\ [2022] \Rightarrow w_t \to 0",
+        summary="the interval of λ in which SGD converges to the local maximum (closed in 2021, open in 2022)",
+        checks=(interval_matches, closed_endpoint, certified_trap_set, phase_grid),
+    ),
+    Claim(
+        id="ziyin.cor1-corrected",
+        papers=(ZIYIN_2021, ZIYIN_2022),
+        where="Prop. 2 eq. (8) [2021] with strict inequalities, as in Cor. 1 eq. (5) [2022]",
+        statement=r"a < 0:\ \{\lambda > 0 : \mu(\lambda) < 0\} = \left(\frac{a}{a-1}, \frac{a - \sqrt{a^2 - 8a + 8}}{2(a-1)}\right)",
+        summary="for a < 0 the trap set is exactly the open interval",
+        checks=(interval_matches, certified_trap_set),
+        corrects="ziyin.cor1",
+    ),
+)
