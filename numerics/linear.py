@@ -17,7 +17,9 @@ x·(M x)/2; ``theory.wu`` derives its moments from the same definition.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -54,10 +56,13 @@ def check_hessians(hessians) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ParameterError("hessians", "entries must be finite")
     scale = max(1.0, float(np.max(np.abs(array))))
-    if np.max(np.abs(array - array.transpose(0, 2, 1))) > FLOAT_TOLERANCE * scale:
+    if np.max(np.abs(array / scale - array.transpose(0, 2, 1) / scale)) > FLOAT_TOLERANCE:
         raise ParameterError("hessians", "every Hessian must be symmetric")
-    symmetric = (array + array.transpose(0, 2, 1)) / 2
-    lowest = float(np.min(np.linalg.eigvalsh(symmetric)))
+    symmetric = array / 2 + array.transpose(0, 2, 1) / 2  # halves first: no overflow near the float limit
+    try:  # scaled to entries ≤ 1 in size, so LAPACK converges for any finite entries
+        lowest = float(np.min(np.linalg.eigvalsh(symmetric / scale))) * scale
+    except np.linalg.LinAlgError:
+        raise ParameterError("hessians", "the eigenvalues of a Hessian could not be computed") from None
     if lowest < -FLOAT_TOLERANCE * scale:
         raise ParameterError("hessians", f"every Hessian must be positive semidefinite (eigenvalue {lowest:.3g})")
     return symmetric
@@ -87,6 +92,19 @@ def condition_8_matrix(hessians, lr, batch: int, replace: bool = False) -> np.nd
 def spectral_radius(operator: np.ndarray) -> float:
     """ρ of a symmetric matrix (E[A⊗A] is symmetric since each A is)."""
     return float(np.max(np.abs(np.linalg.eigvalsh(operator))))
+
+
+def log_spectral_radius(hessians, lr, batch: int, replace: bool = False) -> float:
+    """ln ρ(E[A⊗A]), A = I - ηM_S, computed as 2 ln s + ln ρ(E[(A/s)⊗(A/s)]) with s = max(1, η max|H|),
+    so it stays finite for any finite η (ρ itself overflows past η ≈ 1e154); -inf when ρ = 0."""
+    array, lr = check_hessians(hessians), check_positive("lr", lr, "a positive finite learning rate")
+    scale = max(1.0, lr * float(np.max(np.abs(array))))
+    indices = np.array(wu.batches(len(array), batch, replace), dtype=int)
+    scaled = np.eye(array.shape[1])[None] / scale - (lr / scale) * array[indices].mean(axis=1)
+    size = scaled.shape[1]
+    operator = np.einsum("mij,mkl->ikjl", scaled, scaled).reshape(size * size, size * size) / len(scaled)
+    radius = spectral_radius(operator)
+    return float("-inf") if radius == 0 else 2 * float(np.log(scale)) + float(np.log(radius))
 
 
 def mean_sq_norm_exact(operator: np.ndarray, x0, steps: int) -> np.ndarray:
@@ -282,6 +300,127 @@ def _keep_last(states: np.ndarray, last: np.ndarray, escaped_at: np.ndarray) -> 
     """Escaped runs (indexed by run) at their last in-bound state."""
     escaped = escaped_at >= 0
     states[escaped] = last[escaped]
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Result of ``growth_ensemble``: the runs reduced block by block (memory independent of runs
+    and steps).
+
+    live: runs neither diverged nor exactly at 0; diverged: runs whose ‖x_t‖ passed the bound (or
+    stopped being finite); zero: runs that reached x = 0 exactly; log_mean_sq / log_mean_fourth:
+    ln of the mean over live runs of ‖x_T‖²/‖x_0‖² and of its square (-inf when no run is live).
+    """
+
+    runs: int
+    live: int
+    diverged: int
+    zero: int
+    log_mean_sq: float
+    log_mean_fourth: float
+
+    def growth_rate(self, steps: int) -> float:
+        """g = ln(mean ‖x_T‖² / ‖x_0‖²)/T over all non-diverged runs (zero runs count as 0)."""
+        total = self.live + self.zero
+        if self.live == 0:
+            return float("-inf")
+        return float((self.log_mean_sq + np.log(self.live / total)) / steps)
+
+    def growth_rate_stderr(self, steps: int) -> float:
+        """Delta-method standard error of ``growth_rate``: sd(‖x_T‖²)/(√R mean ‖x_T‖²)/T."""
+        total = self.live + self.zero
+        if self.live == 0 or total < 2:
+            return float("nan")
+        log_mean = self.log_mean_sq + np.log(self.live / total)
+        log_fourth = self.log_mean_fourth + np.log(self.live / total)
+        with np.errstate(over="ignore", invalid="ignore"):
+            ratio = float(np.expm1(log_fourth - 2 * log_mean))  # E s² / (E s)² - 1 = var / mean²
+        spread = np.sqrt(max(ratio, 0.0) * total / (total - 1))
+        return float(spread / np.sqrt(total) / steps)
+
+
+def growth_ensemble(hessians, lr, batch: int, replace: bool, runs: int, steps: int, seed: np.random.SeedSequence,
+                    x0, bound: float = 1e12, workers: int | None = None, progress=None) -> Growth:
+    """The runs of ``simulate_linear`` (same seed blocks, same draws) reduced to the growth of
+    E‖x_T‖², with the state renormalised every step and its log-norm kept (the renormalisation
+    method for Lyapunov exponents): nothing underflows or overflows over any horizon, and memory
+    holds one block of runs. ``progress(run-steps done, runs·steps)`` is called as blocks advance.
+    """
+    array, lr = check_hessians(hessians), check_positive("lr", lr, "a positive finite learning rate")
+    runs, steps = check_runs(runs), check_count("steps", steps, 0)
+    start = np.asarray(x0, dtype=float).reshape(-1)
+    if start.shape != (array.shape[1],) or not np.all(np.isfinite(start)) or not np.any(start):
+        raise ParameterError("x0", f"expected {array.shape[1]} finite coordinates, not all 0")
+    step = _batch_step(array, lr, batch, replace)
+    log_bound = 2 * np.log(bound) - np.log(float(np.dot(start, start)))
+    done, lock, total = [0], threading.Lock(), runs * steps
+
+    def advanced(count: int) -> None:
+        if progress is not None:
+            with lock:
+                done[0] += count
+                progress(done[0], total)
+
+    def run_block(block):
+        first, stop, rng = block
+        return _log_block(step, rng, np.tile(start / np.linalg.norm(start), (stop - first, 1)), steps, log_bound,
+                          advanced)
+
+    parts = []
+    threads = workers or os.cpu_count() or 1
+    with _blas_threads().limit(limits=1, user_api="blas"), ThreadPoolExecutor(threads) as pool:
+        pending = blocks(runs, seed)
+        while window := list(itertools.islice(pending, 4 * threads)):  # bounded: blocks hold generators
+            parts.extend(_summary(logs) for logs in pool.map(run_block, window))
+    live = sum(p[0] for p in parts)
+    diverged, zero = sum(p[1] for p in parts), sum(p[2] for p in parts)
+    with np.errstate(divide="ignore"):
+        log_sq = functools.reduce(np.logaddexp, (p[3] for p in parts), -np.inf)  # in block order
+        log_fourth = functools.reduce(np.logaddexp, (p[4] for p in parts), -np.inf)
+        if live:
+            log_sq, log_fourth = log_sq - np.log(live), log_fourth - np.log(live)
+    return Growth(runs, live, diverged, zero, float(log_sq), float(log_fourth))
+
+
+def _summary(result) -> tuple[int, int, int, float, float]:
+    logs, diverged = result
+    live = logs[np.isfinite(logs)]
+    zero = len(logs) - len(live) - diverged
+    if not len(live):
+        return 0, diverged, zero, -np.inf, -np.inf
+    return len(live), diverged, zero, float(_logsumexp(live)), float(_logsumexp(2 * live))
+
+
+def _logsumexp(values: np.ndarray) -> float:
+    top = float(np.max(values))
+    return top + float(np.log(np.sum(np.exp(values - top))))
+
+
+def _log_block(step, rng, state: np.ndarray, steps: int, log_bound: float, advanced) -> tuple[np.ndarray, int]:
+    """All steps of one block with the state renormalised each step: ln(‖x_T‖²/‖x_0‖²) per run
+    (-inf for a run at exactly 0 or diverged) and the number diverged (ln ‖x_t‖²/‖x_0‖² above
+    ``log_bound`` or not finite). Rows are permuted by grouped steps; the logs follow them."""
+    width = len(state)
+    scratch = np.empty_like(state)
+    logs = np.zeros(width)
+    diverged = np.zeros(width, dtype=bool)
+    for first in range(1, steps + 1, STEPS_PER_DRAW):
+        plans = step.plan(rng, width, min(STEPS_PER_DRAW, steps + 1 - first))
+        for plan in plans:
+            with np.errstate(over="ignore", invalid="ignore"):
+                order = step.advance(state, scratch, plan)
+                squares = np.einsum("ij,ij->i", state, state)
+            if order is not None:
+                logs, diverged = logs[order], diverged[order]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                logs = logs + np.log(squares)  # -inf for a run at 0 (it stays there); nan if not finite
+                diverged |= ~np.isfinite(squares) | (logs > log_bound)
+            positive = (squares > 0) & ~diverged
+            state[positive] /= np.sqrt(squares[positive])[:, None]
+            state[~positive | diverged] = 0.0
+            logs[diverged] = -np.inf
+        advanced(len(plans) * width)
+    return logs, int(np.count_nonzero(diverged))
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def test_prop3_and_escape_probability():
         (["derive", "trap-set", "--values", "1,-2", "--probs", "1/2,1/3"], "probs"),
         (["derive", "trap-set", "--values", "1,-2", "--probs", "1/2"], "probs"),
         (["derive", "trap-set", "--values", "1,-2", "--probs", "0.5,0.500000000001"], "probs"),
-        (["derive", "trap-set", "--gaussian", "0,0"], "std"),
+        (["derive", "trap-set", "--gaussian", "0,0"], "gaussian"),
         (["derive", "escape-prob", "--values", "1,-2", "--probs", "1/2,1/2", "--lr", "-0.1", "--t", "3", "--eps", "1"], "lr"),
         (["derive", "escape-prob", "--values", "1,-2", "--probs", "1/2,1/2", "--lr", "0.5", "--t", "-3", "--eps", "1"], "t"),
         (["derive", "escape-prob", "--values", "1,-2", "--probs", "1/2,1/2", "--lr", "0.5", "--t", "3", "--eps", "nan"], "eps"),

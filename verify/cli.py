@@ -20,7 +20,7 @@ from numerics.precision import DEFAULT_DPS, check_dps
 from theory.errors import ParameterError
 
 from . import commands
-from .options import dps_option, emit, json_option, progress_bar
+from .options import BATCH, DPS, NUMBER, RUNS, SEED, STEPS, dps_option, emit, json_option, option_name, progress_bar
 
 VERDICT_STYLE = {"proved": "bold green", "confirmed": "green", "refuted": "bold red", "inconclusive": "yellow"}
 
@@ -90,10 +90,10 @@ def claims(as_json):
 @cli.command()
 @click.argument("ids", nargs=-1)
 @click.option("--quick", is_flag=True, help="small ensembles and short runs (what CI runs)")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="write the full report to this file")
-@click.option("--seed", default=0, show_default=True, type=int, help="root of every check's SeedSequence")
-@click.option("--dps", default=DEFAULT_DPS, show_default=True, type=int, help="significant digits of mpmath work")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
+@click.option("--json", "json_path", help="write the full report to this file")
+@click.option("--seed", default=0, show_default=True, type=SEED, help="root of every check's SeedSequence")
+@click.option("--dps", default=DEFAULT_DPS, show_default=True, type=DPS, help="significant digits of mpmath work")
+@click.option("--cache", "cache_dir",
               help="reuse and save each claim's result in this directory (resumes an interrupted run)")
 def verify(ids, quick, json_path, seed, dps, cache_dir):
     """Run the checks of the given claims (default: all) and print a table of verdicts."""
@@ -104,7 +104,11 @@ def verify(ids, quick, json_path, seed, dps, cache_dir):
 
     from .cache import ResultCache, result_from_record
     from .registry import select
-    from .report import report, result_record, write_json_atomic
+    from .report import check_output, report, result_record, write_json_atomic
+    if json_path is not None:
+        check_output(json_path, "json")  # before any claim runs
+    if cache_dir is not None:
+        _check_cache_dir(cache_dir)
     chosen = select(list(ids))
     store = ResultCache(cache_dir, seed=seed, quick=quick, dps=dps) if cache_dir else None
     err = Console(stderr=True)
@@ -133,8 +137,18 @@ def verify(ids, quick, json_path, seed, dps, cache_dir):
                 err.print(f"{claim.id}: {result.verdict.value}", highlight=False)
     payload = report(records, seed=seed, quick=quick, dps=dps)
     if json_path:
-        write_json_atomic(json_path, payload)
+        write_json_atomic(json_path, payload, "json")
     _print_results(results)
+
+
+def _check_cache_dir(path: str) -> None:
+    """The --cache directory: an existing directory, or one that can be created where it is named."""
+    import os
+
+    from .report import check_output
+
+    if not os.path.isdir(path):
+        check_output(path, "cache")
 
 
 def _print_results(results):
@@ -166,7 +180,7 @@ def derive():
 
 
 @derive.command("ziyin.cor1")
-@click.option("--a", "a_text", required=True, help="noise parameter a < 0 (x ∈ {1, a-1})")
+@click.option("--a", "a_text", required=True, type=NUMBER, help="noise parameter a < 0 (x ∈ {1, a-1})")
 @dps_option
 @json_option
 def derive_cor1(a_text, dps, as_json):
@@ -177,7 +191,7 @@ def derive_cor1(a_text, dps, as_json):
 
 
 @derive.command("ziyin.prop3")
-@click.option("--a", "a_text", required=True, help="noise parameter a < 0")
+@click.option("--a", "a_text", required=True, type=NUMBER, help="noise parameter a < 0")
 @dps_option
 @json_option
 def derive_prop3(a_text, dps, as_json):
@@ -188,23 +202,34 @@ def derive_prop3(a_text, dps, as_json):
 
 
 noise_options = [
-    click.option("--values", help="atoms of x, e.g. 1,-2"),
-    click.option("--probs", help="their exact probabilities, e.g. 1/2,1/2"),
+    click.option("--values", type=NUMBER, help="atoms of x, e.g. 1,-2"),
+    click.option("--probs", type=NUMBER, help="their exact probabilities, e.g. 1/2,1/2"),
 ]
+
+
+def _noise(derivations, values, probs, gaussian, uniform):
+    """The noise of the options; an error about its MEAN/STD or LOW/HIGH names the option given."""
+    try:
+        return derivations.noise_from_options(values, probs, gaussian, uniform)
+    except ParameterError as error:
+        option = "gaussian" if gaussian else "uniform" if uniform else None
+        if option and error.parameter not in ("noise", option):
+            raise ParameterError(option, f"{error.parameter}: {error.message}") from None
+        raise
 
 
 @derive.command("trap-set")
 @noise_options[0]
 @noise_options[1]
-@click.option("--gaussian", help="x ~ N(MEAN, STD²): MEAN,STD")
-@click.option("--uniform", help="x ~ U[LOW, HIGH]: LOW,HIGH")
+@click.option("--gaussian", type=NUMBER, help="x ~ N(MEAN, STD²): MEAN,STD")
+@click.option("--uniform", type=NUMBER, help="x ~ U[LOW, HIGH]: LOW,HIGH")
 @dps_option
 @json_option
 def derive_trap_set(values, probs, gaussian, uniform, dps, as_json):
     """Learning rates λ > 0 with E ln|1 - λx| < 0: values intervals [[lo, hi], ...]."""
     from . import derive as derivations
 
-    noise = derivations.noise_from_options(values, probs, gaussian, uniform)
+    noise = _noise(derivations, values, probs, gaussian, uniform)
     params = {k: v for k, v in (("values", values), ("probs", probs), ("gaussian", gaussian), ("uniform", uniform)) if v}
     emit(derivations.trap_set(noise, dps, params), as_json)
 
@@ -212,17 +237,17 @@ def derive_trap_set(values, probs, gaussian, uniform, dps, as_json):
 @derive.command("escape-rate")
 @noise_options[0]
 @noise_options[1]
-@click.option("--gaussian", help="x ~ N(MEAN, STD²): MEAN,STD")
-@click.option("--uniform", help="x ~ U[LOW, HIGH]: LOW,HIGH")
-@click.option("--lr", help="one learning rate λ > 0")
-@click.option("--lr-range", help="LOW:HIGH, for the supremum of γ over it")
+@click.option("--gaussian", type=NUMBER, help="x ~ N(MEAN, STD²): MEAN,STD")
+@click.option("--uniform", type=NUMBER, help="x ~ U[LOW, HIGH]: LOW,HIGH")
+@click.option("--lr", type=NUMBER, help="one learning rate λ > 0")
+@click.option("--lr-range", type=NUMBER, help="LOW:HIGH, for the supremum of γ over it")
 @dps_option
 @json_option
 def derive_escape_rate(values, probs, gaussian, uniform, lr, lr_range, dps, as_json):
     """Escape rate γ(λ) = E ln|1 - λx|: values gamma, or gamma_sup and argmax over a range."""
     from . import derive as derivations
 
-    noise = derivations.noise_from_options(values, probs, gaussian, uniform)
+    noise = _noise(derivations, values, probs, gaussian, uniform)
     params = {k: v for k, v in (("values", values), ("probs", probs), ("gaussian", gaussian), ("uniform", uniform),
                                 ("lr", lr), ("lr_range", lr_range)) if v}
     emit(derivations.escape_rate_values(noise, lr, lr_range, dps, params), as_json)
@@ -231,10 +256,10 @@ def derive_escape_rate(values, probs, gaussian, uniform, lr, lr_range, dps, as_j
 @derive.command("escape-prob")
 @noise_options[0]
 @noise_options[1]
-@click.option("--lr", required=True, help="learning rate λ > 0")
-@click.option("--t", "steps", required=True, type=int, help="number of steps t ≥ 0")
-@click.option("--eps", required=True, help="threshold ε > 0: escaped means |w_t| > ε")
-@click.option("--w0", default="1", show_default=True, help="initial point w_0 ≠ 0")
+@click.option("--lr", required=True, type=NUMBER, help="learning rate λ > 0")
+@click.option("--t", "steps", required=True, type=STEPS, help="number of steps t ≥ 0")
+@click.option("--eps", required=True, type=NUMBER, help="threshold ε > 0: escaped means |w_t| > ε")
+@click.option("--w0", default="1", show_default=True, type=NUMBER, help="initial point w_0 ≠ 0")
 @dps_option
 @json_option
 def derive_escape_prob(values, probs, lr, steps, eps, w0, dps, as_json):
@@ -254,13 +279,13 @@ def simulate():
 
 
 @simulate.command("ziyin")
-@click.option("--a", "a_text", required=True, help="noise parameter: x ∈ {1, a-1} w.p. ½ each")
-@click.option("--lr", required=True, help="learning rate λ > 0")
-@click.option("--runs", required=True, type=int, help="number of independent runs")
-@click.option("--steps", required=True, type=int, help="number of SGD steps T")
-@click.option("--w0", default="1", show_default=True, help="initial point")
-@click.option("--eps", default="1e-3", show_default=True, help="escaped means |w_T| > eps")
-@click.option("--seed", default=0, show_default=True, type=int, help="SeedSequence entropy")
+@click.option("--a", "a_text", required=True, type=NUMBER, help="noise parameter: x ∈ {1, a-1} w.p. ½ each")
+@click.option("--lr", required=True, type=NUMBER, help="learning rate λ > 0")
+@click.option("--runs", required=True, type=RUNS, help="number of independent runs")
+@click.option("--steps", required=True, type=STEPS, help="number of SGD steps T")
+@click.option("--w0", default="1", show_default=True, type=NUMBER, help="initial point")
+@click.option("--eps", default="1e-3", show_default=True, type=NUMBER, help="escaped means |w_T| > eps")
+@click.option("--seed", default=0, show_default=True, type=SEED, help="SeedSequence entropy")
 @click.option("--route", default="auto", show_default=True, type=click.Choice(["auto", "count", "bits", "float"]))
 @json_option
 def simulate_ziyin(a_text, lr, runs, steps, w0, eps, seed, route, as_json):
@@ -273,20 +298,22 @@ def simulate_ziyin(a_text, lr, runs, steps, w0, eps, seed, route, as_json):
 
 
 @simulate.command("linear")
-@click.option("--curvatures", help="1-D curvatures a1,...,an (exact numbers)")
-@click.option("--hessians", "hessians_path", type=click.Path(dir_okay=False), help="(n, d, d) .npy/.npz of PSD Hessians")
-@click.option("--lr", required=True, help="learning rate η > 0")
-@click.option("--batch", required=True, type=int, help="batch size B")
+@click.option("--curvatures", type=NUMBER, help="1-D curvatures a1,...,an (exact numbers)")
+@click.option("--hessians", "hessians_path", help="(n, d, d) .npy/.npz of PSD Hessians")
+@click.option("--lr", required=True, type=NUMBER, help="learning rate η > 0")
+@click.option("--batch", required=True, type=BATCH, help="batch size B")
 @click.option("--replace/--no-replace", default=False, show_default=True, help="draw the batch with replacement")
-@click.option("--runs", required=True, type=int, help="number of independent runs")
-@click.option("--steps", required=True, type=int, help="number of SGD steps T")
-@click.option("--seed", default=0, show_default=True, type=int, help="SeedSequence entropy")
+@click.option("--runs", required=True, type=RUNS, help="number of independent runs")
+@click.option("--steps", required=True, type=STEPS, help="number of SGD steps T")
+@click.option("--seed", default=0, show_default=True, type=SEED, help="SeedSequence entropy")
 @json_option
 def simulate_linear(curvatures, hessians_path, lr, batch, replace, runs, steps, seed, as_json):
     """Linearised SGD near a minimum: values diverged_fraction, growth_rate (per step, of E‖x‖²)."""
     from . import simulation
 
-    emit(simulation.linear_ensemble(curvatures, hessians_path, lr, batch, replace, runs, steps, seed), as_json)
+    with progress_bar("simulating run-steps") as update:
+        result = simulation.linear_ensemble(curvatures, hessians_path, lr, batch, replace, runs, steps, seed, update)
+    emit(result, as_json)
 
 
 @cli.group(cls=LazyGroup, load=_register_sweeps)
@@ -304,8 +331,13 @@ def main(argv=None) -> None:
     except click.exceptions.NoArgsIsHelpError as error:
         click.echo(error.ctx.get_help() if error.ctx else str(error))
         sys.exit(0)
+    except click.BadParameter as error:
+        name = option_name(error.param, error.param_hint if isinstance(error.param_hint, str) else "value")
+        message = error.message if not isinstance(error, click.MissingParameter) else "required option missing"
+        click.echo(f"error: {name}: {' '.join(str(message).split())}", err=True)
+        sys.exit(2)
     except click.UsageError as error:
-        click.echo(f"error: {error.format_message()}", err=True)
+        click.echo(f"error: {' '.join(error.format_message().split())}", err=True)
         sys.exit(2)
     except click.Abort:
         click.echo("error: aborted", err=True)

@@ -9,7 +9,6 @@ trap set of ``numerics.trapset`` for a ≥ 0.
 from __future__ import annotations
 
 import os
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,8 +23,8 @@ from numerics.precision import check_dps, decimal
 from theory.errors import ParameterError
 from theory.numbers import parse_exact
 
-from .options import dps_option, progress_bar
-from .report import write_json_atomic
+from .options import MAX_CHUNK, MAX_WORKERS, NUMBER, RUNS, SEED, STEPS, Count, dps_option, progress_bar
+from .report import check_output, json_writer, write_outputs
 from .stats import LEVEL, proportion_interval
 
 #: most points on one axis of a grid
@@ -49,6 +48,9 @@ def parse_grid(text: str, parameter: str) -> list[Fraction]:
         raise ParameterError(parameter, f"N must be an integer in [1, {MAX_AXIS}], got {parts[2].strip()!r}")
     if high < low or (count > 1 and high == low):
         raise ParameterError(parameter, f"need LOW < HIGH (or N = 1 and LOW = HIGH), got {low}:{high}")
+    if count == 1 and high != low:
+        raise ParameterError(parameter, f"N = 1 gives one point, so LOW must equal HIGH (the grid includes both "
+                                        f"ends), got {low}:{high}")
     return sweeps.linear_grid(Fraction(low.p, low.q), Fraction(high.p, high.q), int(count))
 
 
@@ -109,6 +111,20 @@ def _interval(escaped: int, runs: int) -> list[str]:
 
 def draw(payload: dict, path: Path) -> None:
     """Heat map of the escaped fraction over (a, λ), the trap-set ends drawn over it; written atomically."""
+    write_outputs([(path, "out", figure_writer(payload))])
+
+
+def figure_writer(payload: dict):
+    """A writer for ``write_outputs``: the heat map as PNG."""
+    figure = _figure(payload)
+
+    def write(temporary: str) -> None:
+        figure.savefig(temporary, dpi=120, format="png")
+
+    return write
+
+
+def _figure(payload: dict):
     from matplotlib.figure import Figure
 
     a_values = np.array([float(v) for v in payload["a"]])
@@ -126,14 +142,7 @@ def draw(payload: dict, path: Path) -> None:
     axes.set_ylim(lr_values.min() - 0.5 * _step(lr_values), lr_values.max() + 0.5 * _step(lr_values))
     axes.set_title(f"SGD on x w²/2: {payload['params']['runs']} runs, T = {payload['params']['steps']}")
     axes.legend(loc="upper right", fontsize="small", facecolor="0.5")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(handle)
-    try:
-        figure.savefig(temporary, dpi=120)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    return figure
 
 
 def _step(values: np.ndarray) -> float:
@@ -151,37 +160,40 @@ def _out_paths(out: str) -> tuple[Path, Path]:
     base = Path(out)
     if base.suffix in (".json", ".png"):
         base = base.with_suffix("")
-    if not base.name:
+    if not base.name or str(out).endswith(os.sep):
         raise ParameterError("out", f"{out!r} names no file")
-    base.parent.mkdir(parents=True, exist_ok=True)
-    return base.with_name(base.name + ".json"), base.with_name(base.name + ".png")
+    paths = base.with_name(base.name + ".json"), base.with_name(base.name + ".png")
+    for path in paths:  # before any work; directories are made only when the outputs are written
+        check_output(path, "out")
+    return paths
 
 
 @click.command("ziyin-phase")
-@click.option("--a-grid", required=True, help="A0:A1:NA, exact rational ends (x ∈ {1, a-1}); a = 2 excluded")
-@click.option("--lr-grid", required=True, help="L0:L1:NL, learning rates λ > 0")
-@click.option("--runs", required=True, type=int, help="runs per grid point")
-@click.option("--steps", required=True, type=int, help="SGD steps T")
-@click.option("--eps", default="1e-3", show_default=True, help="escaped means |w_T| > eps (a positive rational)")
-@click.option("--seed", default=0, show_default=True, type=int, help="root SeedSequence; task i uses its i-th child")
+@click.option("--a-grid", required=True, type=NUMBER, help="A0:A1:NA, exact rational ends (x ∈ {1, a-1}); a = 2 excluded")
+@click.option("--lr-grid", required=True, type=NUMBER, help="L0:L1:NL, learning rates λ > 0")
+@click.option("--runs", required=True, type=RUNS, help="runs per grid point")
+@click.option("--steps", required=True, type=STEPS, help="SGD steps T")
+@click.option("--eps", default="1e-3", show_default=True, type=NUMBER, help="escaped means |w_T| > eps (a positive rational)")
+@click.option("--seed", default=0, show_default=True, type=SEED, help="root SeedSequence; task i uses its i-th child")
 @click.option("--route", default="auto", show_default=True, type=click.Choice(["auto", *ROUTES]))
 @click.option("--backend", type=click.Choice(["local", "dask"]),
               help="local processes, or Dask (default: dask when a scheduler is given, else local)")
 @click.option("--scheduler", envvar="SGDVERIFY_SCHEDULER", help="Dask scheduler address tcp://HOST:PORT")
-@click.option("--workers", type=int, help="local processes, or LocalCluster workers (default: one per core)")
-@click.option("--chunk", type=int, help="grid points per submitted task (default: one row of λ)")
+@click.option("--workers", type=Count(1, MAX_WORKERS), help="local processes, or LocalCluster workers (default: one per core)")
+@click.option("--chunk", type=Count(1, MAX_CHUNK), help="grid points per submitted task (default: one row of λ)")
 @click.option("--out", default=DEFAULT_OUT, show_default=True, help="base name: writes OUT.json and OUT.png")
 @dps_option
 def ziyin_phase_command(a_grid, lr_grid, runs, steps, eps, seed, route, backend, scheduler, workers, chunk, out, dps):
     """Escape probability over (a, λ) with Wilson intervals and the trap-set boundary: OUT.json, OUT.png."""
+    if scheduler is not None and not scheduler.strip():
+        raise ParameterError("scheduler", "empty address (give tcp://HOST:PORT, or leave --scheduler out to run locally)")
     kind = backend or ("dask" if scheduler else "local")
     where = sweeps.Backend(kind, scheduler if kind == "dask" else None, workers)
     json_path, png_path = _out_paths(out)
     with progress_bar("sweeping") as update:
         payload = ziyin_phase(a_grid, lr_grid, runs, steps, eps, seed, route, dps, where, chunk, update)
     payload["figure"] = str(png_path)
-    write_json_atomic(json_path, payload)
-    draw(payload, png_path)
+    write_outputs([(json_path, "out", json_writer(payload)), (png_path, "out", figure_writer(payload))])
     click.echo(f"sweep ziyin-phase: {len(payload['a'])} × {len(payload['lr'])} points on {kind}; "
                f"wrote {json_path} and {png_path}")
 

@@ -17,7 +17,7 @@ from theory.errors import ParameterError
 from theory.numbers import parse_exact
 
 from ..derive import Derived
-from ..options import dps_option, emit, json_option
+from ..options import NUMBER, dps_option, emit, json_option
 
 
 def _positive(text: str, parameter: str) -> sp.Expr:
@@ -68,11 +68,11 @@ def thm1_constants(L_text: str, c_text: str, r_text: str, eta_text: str, dist0_t
 
 def register(group: click.Group) -> None:
     @group.command("kleinberg.thm1")
-    @click.option("--L", "L_text", required=True, help="smoothness constant L > 0 of f")
-    @click.option("--c", "c_text", required=True, help="one-point strong convexity c > 0 of the convolved f (Assumption 1)")
-    @click.option("--r", "r_text", required=True, help="noise radius r > 0: ‖ω‖ ≤ r")
-    @click.option("--eta", "eta_text", required=True, help="step size η > 0")
-    @click.option("--dist0", "dist0_text", required=True, help="‖y0 - x*‖ > 0 (a distance, not squared)")
+    @click.option("--L", "L_text", required=True, type=NUMBER, help="smoothness constant L > 0 of f")
+    @click.option("--c", "c_text", required=True, type=NUMBER, help="one-point strong convexity c > 0 of the convolved f (Assumption 1)")
+    @click.option("--r", "r_text", required=True, type=NUMBER, help="noise radius r > 0: ‖ω‖ ≤ r")
+    @click.option("--eta", "eta_text", required=True, type=NUMBER, help="step size η > 0")
+    @click.option("--dist0", "dist0_text", required=True, type=NUMBER, help="‖y0 - x*‖ > 0 (a distance, not squared)")
     @dps_option
     @json_option
     def derive_kleinberg_thm1(L_text, c_text, r_text, eta_text, dist0_text, dps, as_json):

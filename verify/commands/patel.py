@@ -10,8 +10,6 @@ at most 1e-12 (relative; it is then symmetrised) and the probabilities must sum 
 
 from __future__ import annotations
 
-import zipfile
-
 import click
 import mpmath
 import numpy as np
@@ -23,7 +21,7 @@ from theory import patel
 from theory.errors import ParameterError
 from theory.numbers import parse_exact
 
-from ..claims.patel.legacy import (
+from ..claims.patel._printed import (
     printed_thm38_converge,
     printed_thm38_diverge,
     printed_thm312_converge,
@@ -31,6 +29,7 @@ from ..claims.patel.legacy import (
     proof_thm312_converge,
 )
 from ..derive import Derived
+from ..inputs import check_real, read_npz
 from ..options import dps_option, emit, json_option
 
 FLOAT_TOLERANCE = 1e-12
@@ -40,35 +39,12 @@ def _exact(value: float, parameter: str) -> sp.Expr:
     return parse_exact(repr(float(value)), parameter)
 
 
-def _array(data, name: str, ndim: int) -> np.ndarray:
-    try:
-        array = data[name]
-    except (ValueError, OSError, zipfile.BadZipFile) as error:
-        raise ParameterError(name, f"cannot read the array: {error}") from None
-    if array.dtype.kind not in "iuf":
-        raise ParameterError(name, f"must hold real numbers, got dtype {array.dtype}")
-    if array.ndim != ndim:
-        raise ParameterError(name, f"expected {ndim} dimensions, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ParameterError(name, "contains a non-finite number")
-    return array.astype(float)
-
-
 def load_quadratic(path: str) -> patel.StochasticQuadratic:
     """Problem 3.1 from an .npz file (module docstring), validated; bad input raises ParameterError."""
-    try:
-        data = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise ParameterError("q-samples", f"cannot read {path!r} as .npz: {error}") from None
-    if not isinstance(data, np.lib.npyio.NpzFile):
-        raise ParameterError("q-samples", "expected an .npz archive with arrays Q, r, probs")
-    with data:
-        missing = sorted({"Q", "r", "probs"} - set(data.files))
-        if missing:
-            raise ParameterError("q-samples", f"missing arrays {missing} (need Q, r, probs)")
-        Q, r, probs = _array(data, "Q", 3), _array(data, "r", 2), _array(data, "probs", 1)
+    data = read_npz(path, "q-samples", ("Q", "r", "probs"))
+    Q, r, probs = (check_real(data[name], name, ndim) for name, ndim in (("Q", 3), ("r", 2), ("probs", 1)))
     atoms, p = Q.shape[0], Q.shape[1]
-    if Q.shape[2] != p or r.shape != (atoms, p) or probs.shape != (atoms,) or atoms == 0:
+    if Q.shape[2] != p or r.shape != (atoms, p) or probs.shape != (atoms,) or 0 in Q.shape:
         raise ParameterError("Q", f"shapes must be Q (m, p, p), r (m, p), probs (m); got {Q.shape}, {r.shape}, {probs.shape}")
     scale = max(1.0, float(np.max(np.abs(Q))))
     if np.max(np.abs(Q - Q.transpose(0, 2, 1))) > FLOAT_TOLERANCE * scale:

@@ -21,7 +21,7 @@ from theory.numbers import parse_exact, parse_list
 
 from ..derive import Derived
 from ..inputs import read_hessians
-from ..options import dps_option, emit, json_option
+from ..options import BATCH, NUMBER, dps_option, emit, json_option
 
 #: largest dimension and work (n·d⁴ products) of the high-precision route
 MAX_DIMENSION = 10
@@ -148,10 +148,10 @@ def from_hessians(path: str, lr_text: str | None, batch: int, replace: bool, dps
 
 def register(group: click.Group) -> None:
     @group.command("wu.thm1")
-    @click.option("--curvatures", help="d = 1: exact curvatures a_1,...,a_n ≥ 0, e.g. 1/5,19/5")
+    @click.option("--curvatures", type=NUMBER, help="d = 1: exact curvatures a_1,...,a_n ≥ 0, e.g. 1/5,19/5")
     @click.option("--hessians", "hessians_path", help="an .npy file with an (n, d, d) array of symmetric PSD Hessians")
-    @click.option("--lr", help="learning rate η > 0 (with --hessians)")
-    @click.option("--batch", required=True, type=int, help="batch size B (1 ≤ B ≤ n without replacement)")
+    @click.option("--lr", type=NUMBER, help="learning rate η > 0 (with --hessians)")
+    @click.option("--batch", required=True, type=BATCH, help="batch size B (1 ≤ B ≤ n without replacement)")
     @click.option("--replace", is_flag=True, help="draw the batch with replacement (B independent draws)")
     @dps_option
     @json_option
