@@ -25,11 +25,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 import sympy as sp
 
 from theory.errors import ParameterError
-from theory.noise import FiniteNoise, GaussianNoise, Noise, UniformNoise
+from theory.multiplicative import lam, update_factor
+from theory.noise import FiniteNoise, GaussianNoise, Noise, UniformNoise, x
 
 from .ensemble import SPAWN_GROUP, blocks, check_count, check_positive, check_runs
 
@@ -37,6 +39,28 @@ ROUTES = ("count", "bits", "float")
 #: steps multiplied in linear space before moving to log space (fixed: part of the stream's meaning)
 RENORM = 16
 DEFAULT_CHUNK_STEPS = 32  # a (32 × 4096) float64 buffer stays in cache
+
+
+if sp.Poly(update_factor(x), x).degree() != 1:
+    raise AssertionError("the samplers below need the update factor affine in x")
+
+#: the update factor 1 - λx as a function of (x, λ), lambdified from theory.multiplicative.update_factor
+#: (its one definition): NumPy arrays, floats and mpmath numbers alike
+factor = sp.lambdify((x, lam), update_factor(x), "numpy")
+#: the factor's change from 1 (-λx), so that ln|factor| = log1p(change) loses nothing when λ|x| ≪ 1
+factor_change = sp.lambdify((x, lam), sp.expand(update_factor(x) - 1), "numpy")
+#: ∂(factor)/∂x (-λ): x = m + s·z gives factor(m) + slope·s·z
+factor_slope = sp.lambdify(lam, sp.diff(update_factor(x), x), "numpy")
+
+
+def log_abs_factor(value, lr):
+    """ln|1 - λx| for mpmath numbers at the working precision (-inf at a zero factor), by log1p
+    of the change from 1 when that is small (no cancellation at any magnitude of λx)."""
+    change = factor_change(value, lr)
+    if abs(change) < 0.5:
+        return mpmath.log1p(change)
+    size = abs(1 + change)
+    return mpmath.ninf if size == 0 else mpmath.log(size)
 
 
 @dataclass(frozen=True)
@@ -177,7 +201,7 @@ def _check_w0(w0) -> float:
 def _log_factors(noise: FiniteNoise, lr: float) -> np.ndarray:
     """ln|1 - λx_i| (-inf for a zero factor, +inf for one beyond float64)."""
     with np.errstate(divide="ignore", over="ignore"):
-        return np.log(np.abs(1.0 - lr * np.array([float(v) for v in noise.values])))
+        return np.log(np.abs(factor(np.array([float(v) for v in noise.values]), lr)))
 
 
 def _from_counts(counts: np.ndarray, log_factor: np.ndarray) -> np.ndarray:
@@ -276,7 +300,7 @@ def _factor_filler(noise: Noise, lr: float, shape):
     rounded to an exact 0 that the continuous law does not have.
     """
     if isinstance(noise, FiniteNoise):
-        factors = 1.0 - lr * np.array([float(v) for v in noise.values])
+        factors = factor(np.array([float(v) for v in noise.values]), lr)
         cumulative = np.cumsum(noise.probs)[:-1]
         thresholds = [np.uint64(min(int(sp.floor(c * 2**64)), 2**64 - 1)) for c in cumulative]
         index = np.empty(shape, dtype=np.intp)
@@ -292,11 +316,11 @@ def _factor_filler(noise: Noise, lr: float, shape):
         return finite
     draws = np.empty(shape, dtype=np.float32)
     if isinstance(noise, GaussianNoise):
-        scale, shift = -lr * float(noise.std), 1.0 - lr * float(noise.mean)
+        scale, shift = factor_slope(lr) * float(noise.std), factor(float(noise.mean), lr)
         generate = lambda rng, buffer: rng.standard_normal(out=buffer, dtype=np.float32)  # noqa: E731
     elif isinstance(noise, UniformNoise):
         low, high = float(noise.low), float(noise.high)
-        scale, shift = -lr * (high - low), 1.0 - lr * low
+        scale, shift = factor_slope(lr) * (high - low), factor(low, lr)
         generate = lambda rng, buffer: rng.random(out=buffer, dtype=np.float32)  # noqa: E731
     else:
         raise TypeError(noise)

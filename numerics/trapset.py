@@ -19,6 +19,7 @@ from theory import multiplicative
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise, GaussianNoise, Noise, UniformNoise
 
+from .multiplicative_sim import factor, factor_slope, log_abs_factor
 from .precision import check_dps, evaluate, working_precision
 
 #: grid points per unit of log(λ) for the non-certified scan
@@ -43,10 +44,10 @@ def log_rate(noise: Noise, lr, dps: int) -> mpmath.mpf:
         if isinstance(noise, FiniteNoise):
             total = mpmath.mpf(0)
             for value, prob in noise.atoms:
-                factor = 1 - lr * evaluate(value, dps)
-                if factor == 0:
+                log_factor = log_abs_factor(evaluate(value, dps), lr)
+                if log_factor == mpmath.ninf:
                     return mpmath.ninf
-                total += evaluate(prob, dps) * mpmath.log(abs(factor))
+                total += evaluate(prob, dps) * log_factor
             return total
         return _continuous_log_rate(noise, lr, dps)
 
@@ -61,8 +62,8 @@ def _gaussian_log_rate(noise: GaussianNoise, lr: mpmath.mpf, dps: int) -> mpmath
     """E ln|Y| for Y = 1 - λx ~ N(ν, τ²), as d/ds E|Y|^s at s = 0 with the Mellin moment
     E|Y|^s = τ^s 2^{s/2} Γ((s+1)/2) ₁F₁(-s/2; 1/2; -ν²/(2τ²)) / √π."""
     with working_precision(dps):
-        nu = 1 - lr * evaluate(noise.mean, dps)
-        tau = lr * evaluate(noise.std, dps)
+        nu = factor(evaluate(noise.mean, dps), lr)
+        tau = abs(factor_slope(lr)) * evaluate(noise.std, dps)
         if (nu / tau) ** 2 > FAR_FROM_ZERO * (dps + 10):
             return _gaussian_log_rate_far(nu, tau, dps)
 
@@ -113,7 +114,7 @@ def log_rate_by_quadrature(noise: Noise, lr, dps: int) -> mpmath.mpf:
             raise TypeError(f"no quadrature for {noise!r}")
         if points[0] < pole < points[-1]:
             points = sorted(set(points) | {pole})
-        return mpmath.quad(lambda t: density(t) * mpmath.log(abs(1 - lr * t)), points)
+        return mpmath.quad(lambda t: density(t) * log_abs_factor(t, lr), points)
 
 
 def trap_set(noise: Noise, dps: int = 50) -> TrapSetResult:
@@ -125,12 +126,23 @@ def trap_set(noise: Noise, dps: int = 50) -> TrapSetResult:
         except ParameterError:
             exact = None
         if exact is not None:
-            intervals = tuple(
-                (evaluate(piece.low, dps), mpmath.inf if piece.high is sp.oo else evaluate(piece.high, dps))
-                for piece in exact
-            )
+            intervals = tuple((_end(piece.low, piece.low_enclosure, dps), _end(piece.high, piece.high_enclosure, dps))
+                              for piece in exact)
             return TrapSetResult(intervals, "exact polynomial isolation", True, dps, tuple(exact))
     return TrapSetResult(scan_trap_set(noise, dps), "grid scan and root refinement", False, dps)
+
+
+def _end(value: sp.Expr, enclosure: multiplicative.RootEnclosure | None, dps: int) -> mpmath.mpf:
+    """An exact end at ``dps`` digits: from its certified rational enclosure, narrowed to a relative
+    width 10^-(dps + 5), when it has one (a closed form's radicals can cancel catastrophically)."""
+    if value is sp.oo:
+        return mpmath.inf
+    if enclosure is None:
+        return evaluate(value, dps)
+    narrow = enclosure.refined(sp.Rational(1, 10 ** (dps + 5)))
+    with working_precision(dps):
+        middle = (narrow.low + narrow.high) / 2
+        return mpmath.mpf(middle.p) / middle.q
 
 
 def scan_upper_bound(noise: Noise) -> mpmath.mpf:

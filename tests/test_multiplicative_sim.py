@@ -137,3 +137,21 @@ def test_escape_count_reports_progress_group_by_group(monkeypatch):
     reports = []
     escape_count(TWO_POINT, 0.8, 5 * 4096, 10, np.random.SeedSequence(1), 0.0, progress=lambda *done: reports.append(done))
     assert reports == [(2 * 4096, 5 * 4096), (4 * 4096, 5 * 4096), (5 * 4096, 5 * 4096)]
+
+
+def test_the_update_factor_is_theorys_one_definition():
+    """numerics evaluates 1 - λx through functions lambdified from theory.multiplicative.update_factor
+    (issue 10: it was retyped in trapset.py and here); ln|1 - λx| keeps its digits when λ|x| ≪ 1."""
+    import mpmath
+    import sympy as sp
+
+    from numerics.multiplicative_sim import factor, factor_slope, log_abs_factor
+    from theory.multiplicative import update_factor
+
+    for value, lr in ((3, sp.Rational(1, 2)), (-2, sp.Rational(4, 5)), (sp.Rational(1, 7), 10)):
+        assert factor(float(value), float(lr)) == pytest.approx(float(update_factor(sp.sympify(value), lr)))
+    assert factor_slope(0.25) == -0.25
+    with mpmath.workdps(40):
+        tiny = log_abs_factor(mpmath.mpf(-2), mpmath.mpf(10) ** -300)  # ln(1 + 2e-300)
+        assert abs(tiny / (2 * mpmath.mpf(10) ** -300) - 1) < mpmath.mpf(10) ** -35
+        assert log_abs_factor(mpmath.mpf(2), mpmath.mpf(1) / 2) == mpmath.ninf

@@ -26,7 +26,11 @@ def _numbers(items, parameter: str) -> tuple[sp.Expr, ...]:
 
 @dataclass(frozen=True)
 class FiniteNoise:
-    """x takes ``values[i]`` with probability ``probs[i]`` (exact; the probabilities sum to 1)."""
+    """x takes ``values[i]`` with probability ``probs[i]`` (exact; the probabilities sum to 1).
+
+    Repeated values are one atom: their probabilities are added (first occurrence keeps its place),
+    so an empirical sample x_1, …, x_n with weights 1/n is a valid law.
+    """
 
     values: tuple[sp.Expr, ...]
     probs: tuple[sp.Expr, ...]
@@ -45,8 +49,12 @@ class FiniteNoise:
         total = sp.Add(*self.probs)
         if sp.simplify(total - 1) != 0:
             raise ParameterError("probs", f"probabilities sum to {total}, not exactly 1")
-        if len(set(self.values)) != len(self.values):
-            raise ParameterError("values", "values must be distinct")
+        if len(set(self.values)) != len(self.values):  # an empirical sample: repeated atoms merge
+            merged: dict[sp.Expr, sp.Expr] = {}
+            for value, prob in zip(self.values, self.probs):
+                merged[value] = merged.get(value, sp.Integer(0)) + prob
+            object.__setattr__(self, "values", tuple(merged))
+            object.__setattr__(self, "probs", tuple(merged.values()))
 
     @classmethod
     def of(cls, values, probs) -> "FiniteNoise":

@@ -2,6 +2,6 @@
 
 from .. import collect
 
-MODULES = ("legacy", "batch",)
+MODULES = ("trap_set", "exact_escape", "batch_exact")
 
 CLAIMS = collect(__name__, MODULES)
