@@ -4,28 +4,18 @@
 The corpus of bad files is made here, in tmp_path, from good files (no committed binaries).
 """
 
-import io
 import os
 import zipfile
-from contextlib import redirect_stderr, redirect_stdout
 
 import numpy as np
 import pytest
 
-from verify.cli import main
+
+from cli_helpers import invoke
 
 HESSIANS = np.array([[[1.0, 0.0], [0.0, 0.5]], [[0.5, 0.1], [0.1, 1.0]]])
 
 
-def invoke(argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(argv)
-        except SystemExit as exit_:
-            code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def assert_one_line(argv, option):

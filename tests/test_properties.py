@@ -10,7 +10,6 @@ such runs found.
 """
 
 import builtins
-import io
 import json
 import math
 import pickle
@@ -18,7 +17,6 @@ import re
 import subprocess
 import sys
 import tempfile
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import mpmath
@@ -32,7 +30,8 @@ from numerics import trapset
 from theory.errors import ParameterError
 from theory.noise import FiniteNoise
 from theory.numbers import parse_exact
-from verify.cli import main
+
+from cli_helpers import invoke
 from verify.stats import proportion_interval
 
 ADVERSARIAL = ["nan", "NaN", "inf", "-inf", "1e308", "-1e308", "1e999", "-1e999", "1e400", "1e-400", "5e-324",
@@ -89,16 +88,6 @@ def noise_options(draw):
     return ["--values", values, "--probs", probs]
 
 
-def invoke(argv: list[str]) -> tuple[int, str, str]:
-    """Run the CLI in this process: (exit status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(argv)
-        except SystemExit as exit_:
-            code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def leaves(value):

@@ -1,11 +1,9 @@
 """Sweeps: the same numbers in-process, on local processes and on a Dask LocalCluster, whatever the
 chunking, and after a worker is killed mid-sweep; `sweep ziyin-phase` writes the grid and figure."""
 
-import io
 import json
 import os
 import signal
-from contextlib import redirect_stderr, redirect_stdout
 from fractions import Fraction
 
 import click
@@ -18,8 +16,10 @@ from numerics.multiplicative_sim import simulate
 from numerics.precision import decimal
 from theory import ziyin
 from theory.errors import ParameterError
-from verify.cli import cli, main
+from verify.cli import cli
 from verify.sweep import ziyin_phase_command
+
+from cli_helpers import invoke
 
 EPS = Fraction(1, 1000)
 
@@ -101,15 +101,6 @@ def test_backend_refuses_bad_settings():
         sweep.run_sweep(sweep.ziyin_escapes, ziyin_grid(), np.random.SeedSequence(0), sweep.Backend("inline"), chunk=0)
 
 
-def invoke(argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(argv)
-        except SystemExit as exit_:
-            code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_sweep_commands_load_with_their_group():
