@@ -180,3 +180,19 @@ def test_digits_subset_and_corrupted_labels():
     with pytest.raises(ParameterError):
         nw.corrupt_labels(data, 1.5)
 
+
+
+def test_recorded_trajectory_and_one_compilation_per_block_shape():
+    from numerics.networks.training import _compiled
+
+    data = nw.digits(40, seed=3).arrays
+    model = nw.mlp(4)
+    loss = nw.per_sample_loss(model)
+    run = nw.train(loss, model.init(2), data, 0.2, 90, every=30, record=True, patience=None)
+    assert run.trajectory.shape == (4, model.size)
+    flat_end = np.concatenate([np.ravel(a) for layer in run.params for a in layer])
+    assert np.array_equal(run.trajectory[-1], flat_end)
+    before = _compiled.cache_info().misses
+    again = nw.train(loss, model.init(3), data, 0.35, 90, every=30, patience=None)
+    assert _compiled.cache_info().misses == before  # a new start and a new η reuse the compiled blocks
+    assert again.trajectory is None and not np.array_equal(again.losses, run.losses)

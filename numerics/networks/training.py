@@ -6,13 +6,16 @@ without replacement, the sampling behind Wu, Ma & E's factor (n − B)/(B(n − 
 independent uniform indices (with replacement, factor 1/B). S_t comes from the JAX key of the run's
 seed folded with t, so a run is a function of its seed and does not depend on how its steps are
 grouped. Steps run in jit-compiled ``lax.scan`` blocks of ``every`` steps; between blocks the
-full-batch loss is recorded and the stopping rules are checked.
+full-batch loss is recorded (and, on request, the iterate) and the stopping rules are checked.
+Compiled blocks are kept per (loss, parameter layout, n, B, sampling, block length): η and the
+data are arguments, so a sweep over rates, restarts and seeds compiles each block once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jax
 import jax.numpy as jnp
@@ -32,13 +35,15 @@ class Run:
     """Where a run ended: ``params`` (same pytree shape as given), the full-batch loss at the
     recorded ``checkpoints`` (step 0, then every ``every`` steps and the last step), the number of
     ``steps`` taken, and why it ``stopped``: "target" (loss ≤ target), "stalled" (the best loss
-    fell by less than a fraction rtol over ``patience`` blocks), "steps" (T reached) or "diverged"."""
+    fell by less than a fraction rtol over ``patience`` blocks), "steps" (T reached) or "diverged".
+    ``trajectory`` (with ``record=True``) holds the flat iterate w at each checkpoint, one row each."""
 
     params: object
     losses: np.ndarray
     checkpoints: np.ndarray
     steps: int
     stopped: str
+    trajectory: np.ndarray | None = None
 
     @property
     def loss(self) -> float:
@@ -55,41 +60,55 @@ def _batch_indices(step_key, n: int, batch: int, replace: bool):
     return jax.random.choice(step_key, n, (batch,), replace=False)
 
 
-def _block(loss: Callable, data, lr: float, batch: int | None, replace: bool, length: int) -> Callable:
-    """A jit-compiled function (w, run key, first step) ↦ w after ``length`` steps."""
-    n = len(data[0])
-    per_sample = jax.vmap(loss, in_axes=(None,) + (0,) * len(data))
+def _per_sample(loss: Callable, count: int) -> Callable:
+    return jax.vmap(loss, in_axes=(None,) + (0,) * count)
 
-    def batch_loss(w, arrays):
-        return jnp.mean(per_sample(w, *arrays))
 
-    gradient = jax.grad(batch_loss)
+@lru_cache(maxsize=256)
+def _compiled(per_sample_loss: Callable, unravel: Callable, count: int, n: int, batch: int | None, replace: bool,
+              length: int) -> tuple[Callable, Callable]:
+    """(advance, full_loss), jit-compiled: advance(w, η, run key, first step, *data) is w after
+    ``length`` steps, full_loss(w, *data) the full-batch loss. Keyed on the layout's ``unravel``
+    (one per parameter structure, see :func:`_layout`), so equal calls share one compilation."""
+    loss = lambda flat, *sample: per_sample_loss(unravel(flat), *sample)
+    per_sample = _per_sample(loss, count)
+    gradient = jax.grad(lambda w, arrays: jnp.mean(per_sample(w, *arrays)))
 
-    def step(carry, t):
-        w, run_key, arrays = carry
-        if batch is None:
-            chosen = arrays
-        else:
-            indices = _batch_indices(jax.random.fold_in(run_key, t), n, batch, replace)
-            chosen = tuple(a[indices] for a in arrays)
-        return (w - lr * gradient(w, chosen), run_key, arrays), None
+    def advance(w, lr, run_key, first, *arrays):
+        def step(w, t):
+            if batch is None:
+                chosen = arrays
+            else:
+                indices = _batch_indices(jax.random.fold_in(run_key, t), n, batch, replace)
+                chosen = tuple(a[indices] for a in arrays)
+            return w - lr * gradient(w, chosen), None
 
-    def advance(w, run_key, first, arrays):
-        (w, _, _), _ = jax.lax.scan(step, (w, run_key, arrays), first + jnp.arange(length))
-        return w
+        return jax.lax.scan(step, w, first + jnp.arange(length))[0]
 
-    return jax.jit(advance)
+    return jax.jit(advance), jax.jit(lambda w, *arrays: jnp.mean(per_sample(w, *arrays)))
+
+
+_LAYOUTS: dict = {}
+
+
+def _layout(params) -> tuple[jax.Array, Callable]:
+    """(flat w, unravel) with one ``unravel`` object per parameter structure (tree, shapes, dtypes),
+    so that compiled blocks are found again for a new starting point of the same network."""
+    w, unravel = ravel_pytree(params)
+    leaves, tree = jax.tree_util.tree_flatten(params)
+    signature = (tree, tuple((np.shape(leaf), jnp.result_type(leaf)) for leaf in leaves))
+    return w, _LAYOUTS.setdefault(signature, unravel)
 
 
 def train(per_sample_loss: Callable, params, data, lr: float, steps: int, *, batch: int | None = None,
           replace: bool = False, seed=0, target: float | None = None, rtol: float = 1e-4,
-          patience: int | None = 10, every: int = 100,
+          patience: int | None = 10, every: int = 100, record: bool = False,
           progress: Callable[[int, float], None] | None = None) -> Run:
     """Train from ``params`` for at most ``steps`` steps at rate ``lr``: GD when ``batch`` is None
     (or n), else SGD with batches of ``batch`` drawn with or without replacement. Stops early at
     ``target``, when the loss stops falling (``patience`` blocks of ``every`` steps without a
-    relative improvement of ``rtol``; None: never), or on divergence. ``progress(step, loss)`` is
-    called after every block."""
+    relative improvement of ``rtol``; None: never), or on divergence. ``record`` keeps the iterate
+    at every checkpoint. ``progress(step, loss)`` is called after every block."""
     arrays = tuple(jnp.asarray(a) for a in data)
     n = len(arrays[0])
     if not (np.isfinite(lr) and lr > 0):
@@ -98,22 +117,22 @@ def train(per_sample_loss: Callable, params, data, lr: float, steps: int, *, bat
         raise ParameterError("batch", f"must be in [1, {n}], got {batch!r}")
     if batch == n and not replace:
         batch = None  # B = n without replacement is GD
-    w, unravel = ravel_pytree(params)
-    loss = lambda flat, *sample: per_sample_loss(unravel(flat), *sample)
-    full_loss = jax.jit(lambda flat, *a: jnp.mean(jax.vmap(loss, in_axes=(None,) + (0,) * len(a))(flat, *a)))
+    w, unravel = _layout(params)
     run_key = key(seed)
-    blocks: dict[int, Callable] = {}
+    compiled = lambda length: _compiled(per_sample_loss, unravel, len(arrays), n, batch, replace, length)
+    full_loss = compiled(every)[1]
     losses, checkpoints = [float(full_loss(w, *arrays))], [0]
+    trajectory = [np.asarray(w)] if record else None
     best, since_best, done, stopped = losses[0], 0, 0, "steps"
     while done < steps:
         length = min(every, steps - done)
-        if length not in blocks:
-            blocks[length] = _block(loss, arrays, lr, batch, replace, length)
-        w = blocks[length](w, run_key, done, arrays)
+        w = compiled(length)[0](w, lr, run_key, done, *arrays)
         done += length
         current = float(full_loss(w, *arrays))
         losses.append(current)
         checkpoints.append(done)
+        if record:
+            trajectory.append(np.asarray(w))
         if progress:
             progress(done, current)
         if not np.isfinite(current) or current > DIVERGED:
@@ -129,4 +148,5 @@ def train(per_sample_loss: Callable, params, data, lr: float, steps: int, *, bat
             if patience is not None and since_best >= patience:
                 stopped = "stalled"
                 break
-    return Run(unravel(w), np.array(losses), np.array(checkpoints), done, stopped)
+    return Run(unravel(w), np.array(losses), np.array(checkpoints), done, stopped,
+               np.array(trajectory) if record else None)
