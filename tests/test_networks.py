@@ -196,3 +196,38 @@ def test_recorded_trajectory_and_one_compilation_per_block_shape():
     again = nw.train(loss, model.init(3), data, 0.35, 90, every=30, patience=None)
     assert _compiled.cache_info().misses == before  # a new start and a new η reuse the compiled blocks
     assert again.trajectory is None and not np.array_equal(again.losses, run.losses)
+
+
+def test_settle_goes_on_past_the_target_until_the_loss_falls_steadily():
+    data = nw.digits(60, seed=4).arrays
+    model = nw.mlp(6)
+    loss = nw.per_sample_loss(model)
+    start = model.init(4)
+    plain = nw.train(loss, start, data, 0.2, 20_000, target=0.05, every=50)
+    settled = nw.train(loss, start, data, 0.2, 20_000, target=0.05, every=50, settle=3)
+    assert plain.stopped == "target" and plain.target_step == plain.steps
+    assert settled.stopped == "settled" and settled.target_step == plain.steps
+    assert settled.steps == plain.steps + 150 and np.all(np.diff(settled.losses[-4:]) < 0)
+    with pytest.raises(ParameterError, match="settle"):
+        nw.train(loss, start, data, 0.2, 10, settle=2)
+
+
+def test_minimum_task_is_reproducible_on_every_backend_and_reports_divergence():
+    from numerics.networks import experiments as ex
+    from numerics.sweep import Backend, run_sweep
+
+    setup = ex.Setup(samples=40, width=4)
+    grid = [(setup, 0.3, None, False, 400, 1e-6, 0, 100), (setup, 0.3, 8, True, 400, 1e-6, 0, 100),
+            (setup, 500.0, None, False, 400, 1e-6, 0, 100)]
+    root = np.random.SeedSequence(5)
+    inline = run_sweep(ex.minimum, grid, root, Backend("inline"))
+    local = run_sweep(ex.minimum, grid, root, Backend("local", workers=2))
+    assert all(np.array_equal(a, b) for a, b in zip(inline, local))
+    rows = ex.as_rows(grid, inline)
+    assert [r["stopped"] for r in rows] == ["steps", "steps", "diverged"]
+    assert rows[2]["sharpness"] is None and all(np.isfinite(list(inline[2])))
+    first = run_sweep(ex.minimum, grid[:1], root, Backend("inline"))[0]
+    assert np.array_equal(first, inline[0])  # a task's result depends on its index and point only
+    start = setup.model().init(ex.init_seed(np.random.SeedSequence(5, spawn_key=(0,))))
+    initial = float(np.mean([setup.per_sample_loss()(start, x, y) for x, y in zip(*setup.dataset().arrays)]))
+    assert 0 < rows[0]["loss"] < initial and rows[0]["sharpness"] > 0 and rows[0]["nonuniformity"] > 0

@@ -34,9 +34,11 @@ DIVERGED = 1e8
 class Run:
     """Where a run ended: ``params`` (same pytree shape as given), the full-batch loss at the
     recorded ``checkpoints`` (step 0, then every ``every`` steps and the last step), the number of
-    ``steps`` taken, and why it ``stopped``: "target" (loss ≤ target), "stalled" (the best loss
-    fell by less than a fraction rtol over ``patience`` blocks), "steps" (T reached) or "diverged".
-    ``trajectory`` (with ``record=True``) holds the flat iterate w at each checkpoint, one row each."""
+    ``steps`` taken, and why it ``stopped``: "target" (loss ≤ target), "settled" (loss ≤ target and
+    then falling at ``settle`` consecutive checkpoints), "stalled" (the best loss fell by less than a
+    fraction rtol over ``patience`` blocks), "steps" (T reached) or "diverged". ``target_step`` is
+    the first checkpoint with loss ≤ target (None if never). ``trajectory`` (with ``record=True``)
+    holds the flat iterate w at each checkpoint, one row each."""
 
     params: object
     losses: np.ndarray
@@ -44,6 +46,7 @@ class Run:
     steps: int
     stopped: str
     trajectory: np.ndarray | None = None
+    target_step: int | None = None
 
     @property
     def loss(self) -> float:
@@ -102,19 +105,23 @@ def _layout(params) -> tuple[jax.Array, Callable]:
 
 def train(per_sample_loss: Callable, params, data, lr: float, steps: int, *, batch: int | None = None,
           replace: bool = False, seed=0, target: float | None = None, rtol: float = 1e-4,
-          patience: int | None = 10, every: int = 100, record: bool = False,
+          patience: int | None = 10, every: int = 100, settle: int = 0, record: bool = False,
           progress: Callable[[int, float], None] | None = None) -> Run:
     """Train from ``params`` for at most ``steps`` steps at rate ``lr``: GD when ``batch`` is None
     (or n), else SGD with batches of ``batch`` drawn with or without replacement. Stops early at
     ``target``, when the loss stops falling (``patience`` blocks of ``every`` steps without a
-    relative improvement of ``rtol``; None: never), or on divergence. ``record`` keeps the iterate
-    at every checkpoint. ``progress(step, loss)`` is called after every block."""
+    relative improvement of ``rtol``; None: never), or on divergence. With ``settle`` > 0, reaching
+    ``target`` does not stop the run: it goes on until the loss has fallen at ``settle`` consecutive
+    checkpoints after it (a run still oscillating at the edge of stability has not reached a
+    minimum, whatever its loss). ``record`` keeps the iterate at every checkpoint. ``progress(step, loss)`` is called after every block."""
     arrays = tuple(jnp.asarray(a) for a in data)
     n = len(arrays[0])
     if not (np.isfinite(lr) and lr > 0):
         raise ParameterError("lr", f"must be a positive finite number, got {lr!r}")
     if batch is not None and not 1 <= batch <= n:
         raise ParameterError("batch", f"must be in [1, {n}], got {batch!r}")
+    if settle < 0 or (settle and target is None):
+        raise ParameterError("settle", f"must be ≥ 0, and needs a target; got {settle!r}")
     if batch == n and not replace:
         batch = None  # B = n without replacement is GD
     w, unravel = _layout(params)
@@ -124,6 +131,7 @@ def train(per_sample_loss: Callable, params, data, lr: float, steps: int, *, bat
     losses, checkpoints = [float(full_loss(w, *arrays))], [0]
     trajectory = [np.asarray(w)] if record else None
     best, since_best, done, stopped = losses[0], 0, 0, "steps"
+    reached, falling = None, 0
     while done < steps:
         length = min(every, steps - done)
         w = compiled(length)[0](w, lr, run_key, done, *arrays)
@@ -138,9 +146,18 @@ def train(per_sample_loss: Callable, params, data, lr: float, steps: int, *, bat
         if not np.isfinite(current) or current > DIVERGED:
             stopped = "diverged"
             break
+        if reached is not None:
+            falling = falling + 1 if current < losses[-2] else 0
+            if falling >= settle:
+                stopped = "settled"
+                break
+            continue
         if target is not None and current <= target:
-            stopped = "target"
-            break
+            reached = done
+            if not settle:
+                stopped = "target"
+                break
+            continue
         if current < best * (1 - rtol):
             best, since_best = current, 0
         else:
@@ -148,5 +165,7 @@ def train(per_sample_loss: Callable, params, data, lr: float, steps: int, *, bat
             if patience is not None and since_best >= patience:
                 stopped = "stalled"
                 break
+    if stopped == "steps" and reached is not None:
+        stopped = "target"  # reached the target, not yet settled
     return Run(unravel(w), np.array(losses), np.array(checkpoints), done, stopped,
-               np.array(trajectory) if record else None)
+               np.array(trajectory) if record else None, reached)
