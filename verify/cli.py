@@ -20,7 +20,8 @@ from numerics.precision import DEFAULT_DPS, check_dps
 from theory.errors import ParameterError
 
 from . import commands
-from .options import BATCH, DPS, NUMBER, RUNS, SEED, STEPS, dps_option, emit, json_option, option_name, progress_bar
+from .options import (BATCH, DPS, MAX_DEPTH, MAX_SAMPLES, MAX_WIDTH, NUMBER, RUNS, SEED, STEPS, Count, dps_option,
+                      emit, json_option, option_name, progress_bar)
 
 VERDICT_STYLE = {"proved": "bold green", "confirmed": "green", "refuted": "bold red", "inconclusive": "yellow"}
 
@@ -313,6 +314,29 @@ def simulate_linear(curvatures, hessians_path, lr, batch, replace, runs, steps, 
 
     with progress_bar("simulating run-steps") as update:
         result = simulation.linear_ensemble(curvatures, hessians_path, lr, batch, replace, runs, steps, seed, update)
+    emit(result, as_json)
+
+
+@simulate.command("network")
+@click.option("--optimizer", required=True, type=click.Choice(["gd", "sgd"]), help="full-batch GD or minibatch SGD")
+@click.option("--lr", required=True, type=NUMBER, help="learning rate η > 0")
+@click.option("--batch", type=BATCH, help="SGD's batch size B (≤ --samples)")
+@click.option("--replace/--no-replace", default=False, show_default=True, help="draw SGD's batch with replacement")
+@click.option("--width", default=32, show_default=True, type=Count(1, MAX_WIDTH), help="hidden units per layer")
+@click.option("--depth", default=1, show_default=True, type=Count(1, MAX_DEPTH), help="hidden layers")
+@click.option("--samples", default=200, show_default=True, type=Count(2, MAX_SAMPLES), help="digits in the training set")
+@click.option("--steps", default=20000, show_default=True, type=STEPS, help="the most steps T")
+@click.option("--loss", default="mse", show_default=True, type=click.Choice(["mse", "cross_entropy"]))
+@click.option("--target", type=NUMBER, help="stop once the training loss is at most this")
+@click.option("--seed", default=0, show_default=True, type=SEED, help="SeedSequence entropy (data, init, batches)")
+@json_option
+def simulate_network(optimizer, lr, batch, replace, width, depth, samples, steps, loss, target, seed, as_json):
+    """Train an MLP on scikit-learn's digits; values loss, sharpness, nonuniformity (with residuals) where it ended."""
+    from . import simulation
+
+    with progress_bar("training steps") as update:
+        result = simulation.network(optimizer, lr, batch, replace, width, depth, samples, steps, seed, loss, target,
+                                    update)
     emit(result, as_json)
 
 

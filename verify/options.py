@@ -25,6 +25,9 @@ MAX_BATCH = 10**9
 MAX_SEED = 10**38 - 1
 MAX_WORKERS = 1024
 MAX_CHUNK = 10**6
+#: `simulate network`: the digits data set's size, and the largest MLP
+MAX_SAMPLES = 1797
+MAX_WIDTH, MAX_DEPTH = 4096, 16
 
 _DIGITS = re.compile(r"[+]?[0-9]+|-[0-9]+", re.ASCII)
 _RADIX = re.compile(r"(?<![0-9A-Za-z_.])0[xXoObB]")
@@ -107,7 +110,7 @@ def emit(derived: Derived, as_json: bool) -> None:
         return
     click.echo(f"{derived.name}  ({', '.join(f'{k}={v}' for k, v in derived.params.items())}; {derived.dps} digits)")
     for name, value in derived.values.items():
-        click.echo(f"  {name}: {value}")
+        click.echo(f"  {name}: {('yes' if value else 'no') if isinstance(value, bool) else value}")
     for note in derived.notes:
         click.echo(f"  note: {note}")
 

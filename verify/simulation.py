@@ -14,6 +14,7 @@ from theory.numbers import parse_exact, parse_list
 
 from .derive import Derived
 from .inputs import read_hessians
+from .options import MAX_DEPTH, MAX_SAMPLES, MAX_WIDTH
 from .stats import LEVEL, proportion_interval
 
 #: above this many steps the exact law is not computed beside the simulation
@@ -103,3 +104,76 @@ def linear_ensemble(curvatures: str | None, hessians_path: str | None, lr: str, 
     params = {"curvatures": curvatures, "hessians": hessians_path, "lr": lr, "batch": str(batch),
               "replace": str(replace).lower(), "runs": str(runs), "steps": str(steps), "seed": str(seed)}
     return Derived("result", "simulate linear", {k: v for k, v in params.items() if v is not None}, 17, values, notes)
+
+
+#: `simulate network`'s bound on its cost, steps × samples × parameters (about an hour on two cores)
+MAX_WORK = 10**13
+#: steps between loss checks of `simulate network` (the stopping rule's block)
+NETWORK_BLOCK = 100
+
+
+def network(optimizer: str, lr: str, batch: int | None, replace: bool, width: int, depth: int, samples: int,
+            steps: int, seed: int, loss: str = "mse", target: str | None = None, progress=None) -> Derived:
+    """Train one MLP on ``samples`` digits (GD, or SGD with batches of B) until the loss stops falling
+    (10 blocks of 100 steps without a relative fall of 10⁻⁴), reaches ``target``, or ``steps``; report
+    the loss, the sharpness a = λmax(H) and the non-uniformity s = √λmax(Σ) (Wu, Ma & E, Def. 3) where
+    it ended, each with its Lanczos residual and error bound, beside Wu's linear-stability bounds
+    a ≤ 2/η and s ≤ √(B(n−1)/(n−B))/η (without replacement; √B/η with) of eq. (9)."""
+    from numerics import networks
+    from numerics.networks import experiments
+
+    rate = parse_exact(lr, "lr")
+    if not (rate.is_Rational and rate.is_positive):
+        raise ParameterError("lr", f"learning rate must be a positive number, got {rate}")
+    for name, value, high in (("samples", samples, MAX_SAMPLES), ("width", width, MAX_WIDTH), ("depth", depth, MAX_DEPTH)):
+        if not 1 + (name == "samples") <= value <= high:
+            raise ParameterError(name, f"must be in [{1 + (name == 'samples')}, {high}], got {value}")
+    if optimizer == "gd" and (batch is not None or replace):
+        raise ParameterError("batch", "GD uses every sample: --batch and --replace are for --optimizer sgd")
+    if optimizer == "sgd" and batch is None:
+        raise ParameterError("batch", "--optimizer sgd needs --batch B")
+    if batch is not None and not 1 <= batch <= samples:
+        raise ParameterError("batch", f"must be in [1, {samples}] (--samples), got {batch}")
+    if seed < 0:
+        raise ParameterError("seed", f"must be non-negative, got {seed}")
+    goal = None
+    if target is not None:
+        goal = parse_exact(target, "target")
+        if not (goal.is_Rational and goal.is_positive):
+            raise ParameterError("target", f"must be a positive number, got {goal}")
+    setup = experiments.Setup(samples=samples, width=width, depth=depth, data_seed=seed, loss=loss)
+    if steps * samples * setup.size > MAX_WORK:
+        raise ParameterError("steps", f"steps × samples × parameters = {steps * samples * setup.size:.3g} is past the "
+                                      f"{MAX_WORK:.0e} this command runs; lower --steps, --samples or --width")
+    root = np.random.SeedSequence(seed)
+    per_sample, arrays = setup.per_sample_loss(), setup.dataset().arrays
+    run = networks.train(per_sample, setup.model().init(experiments.init_seed(root)), arrays, float(rate), steps,
+                         batch=batch, replace=replace, seed=experiments.batch_seed(root),
+                         target=None if goal is None else float(goal), every=NETWORK_BLOCK,
+                         progress=progress and (lambda done, _: progress(done, steps)))
+    values = {"loss": repr(run.loss), "steps": run.steps, "stopped": run.stopped, "samples": samples,
+              "parameters": setup.size}
+    notes = []
+    if run.diverged:
+        notes.append(f"the run diverged by step {run.steps} (loss above {networks.training.DIVERGED:g} or not finite): "
+                     "no curvature measured")
+    else:
+        both = networks.sharpness_and_nonuniformity(per_sample, run.params, arrays, seed=experiments.init_seed(root))
+        for name, measured in both.items():
+            values |= {name: repr(measured.value), f"{name}_residual": repr(measured.residual),
+                       f"{name}_error": repr(measured.error)}
+        size = samples if batch is None else batch
+        factor = (sp.Rational(size * (samples - 1), samples - size) if not replace and size < samples
+                  else sp.Integer(size) if replace else sp.oo)
+        values["gd_sharpness_bound"] = decimal(2 / rate, 17)
+        values["sharpness_within_bound"] = both["sharpness"].value <= float(2 / rate) + both["sharpness"].error
+        if batch is not None and factor != sp.oo:
+            bound = sp.sqrt(factor) / rate
+            values["nonuniformity_bound"] = decimal(bound, 17)
+            values["nonuniformity_within_bound"] = both["nonuniformity"].value <= float(bound) + both["nonuniformity"].error
+        if run.stopped == "steps":
+            notes.append(f"stopped at T = {steps} steps with the loss still falling: not necessarily at a minimum")
+    params = {"optimizer": optimizer, "lr": lr, "batch": None if batch is None else str(batch),
+              "replace": str(replace).lower(), "width": str(width), "depth": str(depth), "samples": str(samples),
+              "steps": str(steps), "seed": str(seed), "loss": loss, "target": target}
+    return Derived("result", "simulate network", {k: v for k, v in params.items() if v is not None}, 17, values, notes)
