@@ -151,13 +151,16 @@ def network(optimizer: str, lr: str, batch: int | None, replace: bool, width: in
                          batch=batch, replace=replace, seed=experiments.batch_seed(root),
                          target=None if goal is None else float(goal), every=NETWORK_BLOCK,
                          progress=progress and (lambda done, _: progress(done, steps)))
-    values = {"loss": repr(run.loss), "steps": run.steps, "stopped": run.stopped, "samples": samples,
-              "parameters": setup.size}
+    values = {"steps": run.steps, "stopped": run.stopped, "samples": samples, "parameters": setup.size}
     notes = []
     if run.diverged:
+        finite = np.flatnonzero(np.isfinite(run.losses) & (run.losses <= networks.training.DIVERGED))
+        values |= {"last_finite_loss": repr(float(run.losses[finite[-1]])),
+                   "last_finite_step": int(run.checkpoints[finite[-1]])}
         notes.append(f"the run diverged by step {run.steps} (loss above {networks.training.DIVERGED:g} or not finite): "
                      "no curvature measured")
     else:
+        values = {"loss": repr(run.loss)} | values
         both = networks.sharpness_and_nonuniformity(per_sample, run.params, arrays, seed=experiments.init_seed(root))
         for name, measured in both.items():
             values |= {name: repr(measured.value), f"{name}_residual": repr(measured.residual),
