@@ -22,8 +22,8 @@ import platform
 import time
 
 import jax
-from jax.flatten_util import ravel_pytree
 import numpy as np
+from jax.flatten_util import ravel_pytree
 
 from numerics import networks as nw
 from numerics.networks.experiments import Setup
