@@ -156,7 +156,7 @@ def _boundary_points(boundary: list[dict], top: float):
         yield float(entry["a"]), [end for end in ends if end <= 1.05 * top]
 
 
-def _out_paths(out: str) -> tuple[Path, Path]:
+def out_paths(out: str) -> tuple[Path, Path]:
     base = Path(out)
     if base.suffix in (".json", ".png"):
         base = base.with_suffix("")
@@ -168,6 +168,30 @@ def _out_paths(out: str) -> tuple[Path, Path]:
     return paths
 
 
+def backend_options(chunk_help: str):
+    """The sweep commands' --backend, --scheduler, --workers and --chunk options."""
+    def decorate(command):
+        for option in reversed((
+            click.option("--backend", type=click.Choice(["local", "dask"]),
+                         help="local processes, or Dask (default: dask when a scheduler is given, else local)"),
+            click.option("--scheduler", envvar="SGDVERIFY_SCHEDULER", help="Dask scheduler address tcp://HOST:PORT"),
+            click.option("--workers", type=Count(1, MAX_WORKERS),
+                         help="local processes, or LocalCluster workers (default: one per core)"),
+            click.option("--chunk", type=Count(1, MAX_CHUNK), help=chunk_help),
+        )):
+            command = option(command)
+        return command
+    return decorate
+
+
+def chosen_backend(backend: str | None, scheduler: str | None, workers: int | None) -> sweeps.Backend:
+    """Dask when asked or when a scheduler is given, else local processes."""
+    if scheduler is not None and not scheduler.strip():
+        raise ParameterError("scheduler", "empty address (give tcp://HOST:PORT, or leave --scheduler out to run locally)")
+    kind = backend or ("dask" if scheduler else "local")
+    return sweeps.Backend(kind, scheduler if kind == "dask" else None, workers)
+
+
 @click.command("ziyin-phase")
 @click.option("--a-grid", required=True, type=NUMBER, help="A0:A1:NA, exact rational ends (x ∈ {1, a-1}); a = 2 excluded")
 @click.option("--lr-grid", required=True, type=NUMBER, help="L0:L1:NL, learning rates λ > 0")
@@ -176,20 +200,14 @@ def _out_paths(out: str) -> tuple[Path, Path]:
 @click.option("--eps", default="1e-3", show_default=True, type=NUMBER, help="escaped means |w_T| > eps (a positive rational)")
 @click.option("--seed", default=0, show_default=True, type=SEED, help="root SeedSequence; task i uses its i-th child")
 @click.option("--route", default="auto", show_default=True, type=click.Choice(["auto", *ROUTES]))
-@click.option("--backend", type=click.Choice(["local", "dask"]),
-              help="local processes, or Dask (default: dask when a scheduler is given, else local)")
-@click.option("--scheduler", envvar="SGDVERIFY_SCHEDULER", help="Dask scheduler address tcp://HOST:PORT")
-@click.option("--workers", type=Count(1, MAX_WORKERS), help="local processes, or LocalCluster workers (default: one per core)")
-@click.option("--chunk", type=Count(1, MAX_CHUNK), help="grid points per submitted task (default: one row of λ)")
+@backend_options("grid points per submitted task (default: one row of λ)")
 @click.option("--out", default=DEFAULT_OUT, show_default=True, help="base name: writes OUT.json and OUT.png")
 @dps_option
 def ziyin_phase_command(a_grid, lr_grid, runs, steps, eps, seed, route, backend, scheduler, workers, chunk, out, dps):
     """Escape probability over (a, λ) with Wilson intervals and the trap-set boundary: OUT.json, OUT.png."""
-    if scheduler is not None and not scheduler.strip():
-        raise ParameterError("scheduler", "empty address (give tcp://HOST:PORT, or leave --scheduler out to run locally)")
-    kind = backend or ("dask" if scheduler else "local")
-    where = sweeps.Backend(kind, scheduler if kind == "dask" else None, workers)
-    json_path, png_path = _out_paths(out)
+    where = chosen_backend(backend, scheduler, workers)
+    kind = where.kind
+    json_path, png_path = out_paths(out)
     with progress_bar("sweeping") as update:
         payload = ziyin_phase(a_grid, lr_grid, runs, steps, eps, seed, route, dps, where, chunk, update)
     payload["figure"] = str(png_path)
@@ -200,4 +218,7 @@ def ziyin_phase_command(a_grid, lr_grid, runs, steps, eps, seed, route, backend,
 
 def register(group: click.Group) -> None:
     """Add the sweeps to the CLI's `sweep` group."""
+    from .network_sweep import wu_minima_command
+
     group.add_command(ziyin_phase_command)
+    group.add_command(wu_minima_command)
