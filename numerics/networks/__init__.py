@@ -13,7 +13,9 @@ Public API:
 - training: :func:`train` (GD, SGD with or without replacement), :class:`Run`;
 - curvature: :func:`sharpness_and_nonuniformity` (both, for any model), :func:`sharpness` λmax(H),
   :func:`nonuniformity` √λmax(Σ),
-  :func:`preconditioned_sharpness` λmax(D⁻¹H), each an :class:`Eigen` with its residual.
+  :func:`preconditioned_sharpness` λmax(D⁻¹H), each an :class:`Eigen` with its residual;
+- experiments: :class:`Setup` (data, MLP and loss of an experiment) and the sweep task
+  :func:`minimum` (train to a minimum and measure it), for ``numerics.sweep.run_sweep``.
 """
 
 import jax
@@ -32,6 +34,7 @@ from .curvature import (
     sigma_operator,
 )
 from .data import Dataset, corrupt_labels, digits
+from .experiments import Setup, minimum
 from .mlp import MLP, key, mlp, per_sample_loss
 from .training import Run, train
 
@@ -40,12 +43,14 @@ __all__ = [
     "Dataset",
     "Eigen",
     "Run",
+    "Setup",
     "corrupt_labels",
     "dense_hessian",
     "dense_sample_hessians",
     "digits",
     "hessian_operator",
     "key",
+    "minimum",
     "mlp",
     "nonuniformity",
     "per_sample_loss",
