@@ -1,8 +1,10 @@
-"""Exact numbers from text, through a restricted grammar (never ``eval`` or ``sympify``).
+"""Exact numbers and expressions from text, through a restricted grammar (never ``eval`` or ``sympify``).
 
-Accepted: integers, decimals and scientific notation (read exactly: ``-0.1`` is -1/10),
-``p/q``, ``+ - * /``, ``**`` with a small rational exponent, parentheses, ``sqrt(...)``,
-and the constants ``pi`` and ``e``. Everything else is refused with a ``ParameterError``.
+Numbers (:func:`parse_exact`): integers, decimals and scientific notation (read exactly: ``-0.1``
+is -1/10), ``p/q``, ``+ - * /``, ``**`` with a small rational exponent, parentheses, ``sqrt(...)``,
+and the constants ``pi`` and ``e``. Expressions (:func:`parse_expression`, e.g. a per-sample loss):
+the same, plus the caller's symbols, integer powers of anything, and ``sqrt``, ``exp``, ``log``,
+``tanh``, ``sin``, ``cos``. Everything else is refused with a ``ParameterError``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ MAX_LENGTH = 200
 MAX_EXPONENT = 64
 MAX_DIGITS = 400
 MAX_BITS = 4096  # the size of an exact power; stops towers like ((2**64)**64)**64
+#: longest expression, and most nodes in its syntax tree
+MAX_EXPRESSION_LENGTH = 2000
+MAX_NODES = 1000
 _CONSTANTS = {"pi": sp.pi, "e": sp.E}
 _FUNCTIONS = {"sqrt": sp.sqrt}
+_EXPRESSION_FUNCTIONS = {"sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "tanh": sp.tanh, "sin": sp.sin, "cos": sp.cos}
 _BINARY = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
@@ -41,7 +47,7 @@ def parse_exact(text: str, parameter: str = "value") -> sp.Expr:
         tree = ast.parse(source, mode="eval")
     except SyntaxError:
         raise ParameterError(parameter, f"cannot parse {source!r} as a number") from None
-    value = _build(tree.body, source, parameter)
+    value = _Builder(source, parameter, _CONSTANTS, _FUNCTIONS).build(tree.body)
     if not (value.is_real and value.is_finite):
         raise ParameterError(parameter, f"{source!r} is not a finite real number")
     return value
@@ -55,50 +61,98 @@ def parse_list(text: str, parameter: str) -> list[sp.Expr]:
     return [parse_exact(item, parameter) for item in items]
 
 
-def _build(node: ast.AST, source: str, parameter: str) -> sp.Expr:
-    if isinstance(node, ast.Constant):
+def parse_expression(text: str, symbols: dict[str, sp.Symbol], parameter: str = "expression") -> sp.Expr:
+    """Parse ``text`` into a SymPy expression in the named ``symbols`` (numbers exact, as in
+    :func:`parse_exact`; integer powers; sqrt, exp, log, tanh, sin, cos). Unknown names, other
+    functions, attributes, subscripts, comparisons and the like are refused."""
+    if not isinstance(text, str):
+        text = str(text)
+    source = text.strip()
+    if not source:
+        raise ParameterError(parameter, "empty expression")
+    if len(source) > MAX_EXPRESSION_LENGTH:
+        raise ParameterError(parameter, f"longer than {MAX_EXPRESSION_LENGTH} characters")
+    clash = sorted(set(symbols) & (set(_CONSTANTS) | set(_EXPRESSION_FUNCTIONS)))
+    if clash:
+        raise ParameterError(parameter, f"symbol names {clash} are reserved (constants and functions)")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError:
+        raise ParameterError(parameter, f"cannot parse {source!r}") from None
+    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
+        raise ParameterError(parameter, f"more than {MAX_NODES} syntax nodes")
+    return _Builder(source, parameter, _CONSTANTS | dict(symbols), _EXPRESSION_FUNCTIONS, integer_powers=True).build(tree.body)
+
+
+class _Builder:
+    """SymPy from an ``ast`` tree, node by node, for the allowed nodes only. Numbers: exact
+    literals, + − * /, small rational powers (bounded size). With ``integer_powers``, a
+    non-numeric base takes any integer exponent up to MAX_EXPONENT in size."""
+
+    def __init__(self, source: str, parameter: str, names: dict, functions: dict, integer_powers: bool = False):
+        self.source, self.parameter, self.names, self.functions = source, parameter, names, functions
+        self.integer_powers = integer_powers
+
+    def fail(self, message: str):
+        raise ParameterError(self.parameter, message)
+
+    def build(self, node: ast.AST) -> sp.Expr:
+        source = self.source
+        if isinstance(node, ast.Constant):
+            return self.literal(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self.build(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            left, right = self.build(node.left), self.build(node.right)
+            if isinstance(node.op, ast.Div) and right == 0:
+                self.fail(f"division by zero in {source!r}")
+            return _BINARY[type(node.op)](left, right)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return self.power(self.build(node.left), self.build(node.right))
+        if isinstance(node, ast.Name) and node.id in self.names:
+            return self.names[node.id]
+        if isinstance(node, ast.Name):
+            allowed = ", ".join(sorted(set(self.names) - set(_CONSTANTS))) or "none"
+            self.fail(f"unknown name {node.id!r} in {source!r} (symbols: {allowed}; constants pi, e)")
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.functions
+                and len(node.args) == 1 and not node.keywords):
+            argument = self.build(node.args[0])
+            if node.func.id == "sqrt" and argument.is_number and argument.is_negative:
+                self.fail(f"square root of a negative number in {source!r}")
+            if node.func.id == "log" and argument.is_number and not argument.is_positive:
+                self.fail(f"logarithm of a number ≤ 0 in {source!r}")
+            return self.functions[node.func.id](argument)
+        if self.integer_powers:
+            self.fail(f"{source!r} is not an expression of the allowed form (symbols, numbers, + - * / **, "
+                      f"{', '.join(sorted(self.functions))})")
+        self.fail(f"{source!r} is not a number (allowed: digits, p/q, + - * / **, sqrt, pi, e)")
+
+    def literal(self, node: ast.Constant) -> sp.Expr:
+        source = self.source
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise ParameterError(parameter, f"unsupported literal in {source!r}")
+            self.fail(f"unsupported literal in {source!r}")
         literal = ast.get_source_segment(source, node)
         if isinstance(node.value, int):
             if len(literal) > MAX_DIGITS:
-                raise ParameterError(parameter, f"more than {MAX_DIGITS} digits in {source!r}")
+                self.fail(f"more than {MAX_DIGITS} digits in {source!r}")
             return sp.Integer(node.value)
         exponent = re.search(r"[eE]([+-]?\d+)$", literal)
         if exponent and abs(int(exponent.group(1))) > MAX_DIGITS:
-            raise ParameterError(parameter, f"decimal exponent beyond 10^±{MAX_DIGITS} in {source!r}")
+            self.fail(f"decimal exponent beyond 10^±{MAX_DIGITS} in {source!r}")
         return sp.Rational(literal)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _build(node.operand, source, parameter)
-        return -inner if isinstance(node.op, ast.USub) else inner
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left = _build(node.left, source, parameter)
-        right = _build(node.right, source, parameter)
-        if isinstance(node.op, ast.Div) and right == 0:
-            raise ParameterError(parameter, f"division by zero in {source!r}")
-        return _BINARY[type(node.op)](left, right)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        base = _build(node.left, source, parameter)
-        exponent = _build(node.right, source, parameter)
+
+    def power(self, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+        source = self.source
         small = exponent.is_Rational and abs(exponent.p) <= MAX_EXPONENT and exponent.q <= MAX_EXPONENT
+        if not base.is_number:
+            if not (self.integer_powers and exponent.is_Integer and abs(exponent) <= MAX_EXPONENT):
+                self.fail(f"powers of expressions must be integers up to {MAX_EXPONENT} in size, in {source!r}")
+            return base**exponent
         if not small:
-            raise ParameterError(parameter, f"exponent must be a small rational in {source!r}")
+            self.fail(f"exponent must be a small rational in {source!r}")
         if base.is_Rational and abs(exponent.p) * max(abs(base.p), base.q).bit_length() > MAX_BITS:
-            raise ParameterError(parameter, f"{source!r} has more than {MAX_BITS} bits")
+            self.fail(f"{source!r} has more than {MAX_BITS} bits")
         if base == 0 and exponent < 0:
-            raise ParameterError(parameter, f"division by zero in {source!r}")
+            self.fail(f"division by zero in {source!r}")
         return base**exponent
-    if isinstance(node, ast.Name) and node.id in _CONSTANTS:
-        return _CONSTANTS[node.id]
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in _FUNCTIONS
-        and len(node.args) == 1
-        and not node.keywords
-    ):
-        argument = _build(node.args[0], source, parameter)
-        if argument.is_negative:
-            raise ParameterError(parameter, f"square root of a negative number in {source!r}")
-        return _FUNCTIONS[node.func.id](argument)
-    raise ParameterError(parameter, f"{source!r} is not a number (allowed: digits, p/q, + - * / **, sqrt, pi, e)")

@@ -274,6 +274,31 @@ def derive_escape_prob(values, probs, lr, steps, eps, w0, dps, as_json):
     emit(derivations.escape_probability(noise, lr, steps, eps, w0, dps, params), as_json)
 
 
+@derive.command("stability")
+@click.option("--loss", required=True, help="per-sample loss ℓ(w; ξ), e.g. '(w1*w2*x - x)**2/2'")
+@click.option("--params", required=True, help="the parameters w, comma-separated (the other symbols are data)")
+@click.option("--samples", help="data: SYMBOL=v1,v2,...;SYMBOL=... (one value per sample)")
+@click.option("--data", "data_path", help="data file: CSV with a header row, or .npz, one column per data symbol")
+@click.option("--probs", type=NUMBER, help="sample probabilities p1,...,pn (default: equal)")
+@click.option("--at", type=NUMBER, help="the point, PARAM=value,... (default: every isolated fixed point found)")
+@click.option("--batch", default=1, show_default=True, type=BATCH, help="batch size B")
+@click.option("--replace/--no-replace", default=False, show_default=True, help="draw the batch with replacement")
+@click.option("--lr", type=NUMBER, help="a learning rate η for the Lyapunov estimate and Wu's (8), (9)")
+@click.option("--simulate", is_flag=True, help="also run seeded SGD on the loss itself around each point")
+@click.option("--seed", default=0, show_default=True, type=SEED, help="SeedSequence entropy of the simulations")
+@dps_option
+@json_option
+def derive_stability(loss, params, samples, data_path, probs, at, batch, replace, lr, simulate, seed, dps, as_json):
+    """Stability of SGD at the fixed points of your loss: kind, GD, mean-square and almost-sure rates."""
+    from . import stability
+
+    result = stability.derive(loss, params, samples, data_path, probs, at, batch, replace, lr, simulate, dps, seed)
+    if as_json:
+        emit(result, as_json)
+    else:
+        click.echo(stability.text(result))
+
+
 @cli.group()
 def simulate():
     """Ensembles of SGD runs for your own parameters, on the fastest exact-in-law route."""

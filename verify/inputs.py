@@ -1,7 +1,7 @@
 """Reading user files: validated arrays or a one-line ParameterError naming the option.
 
 Every option that reads an array file goes through ``read_array`` (one array: an ``.npy``, or the
-only / the named array of an ``.npz``) or ``read_npz`` (named arrays of an ``.npz``). Any failure
+only / the named array of an ``.npz``) or ``read_npz`` (named arrays of an ``.npz``), data columns through ``read_columns`` (CSV or ``.npz``). Any failure
 of the file itself — missing, a directory, unreadable, truncated, a corrupt zip or a bad CRC, a
 broken ``.npy`` header, object arrays (refused: nothing is unpickled), an entry that is not an
 ``.npy``, an array too large for memory — becomes a ``ParameterError`` naming the option, never
@@ -11,12 +11,15 @@ a traceback. What the numbers must satisfy (dtype, shape, finiteness) is checked
 
 from __future__ import annotations
 
+import csv
 import os
 
 import numpy as np
+import sympy as sp
 
 from numerics import linear
 from theory.errors import ParameterError
+from theory.numbers import parse_exact
 
 
 def _check_path(path: str, option: str) -> None:
@@ -101,3 +104,40 @@ def read_hessians(path: str, option: str = "hessians") -> np.ndarray:
     by ``numerics.linear.check_hessians`` (finite, symmetric, positive semidefinite)."""
     array = read_array(path, option, "hessians")
     return linear.check_hessians(check_real(array, option))
+
+
+#: most rows and the longest file a data file of `derive stability` may have
+MAX_DATA_ROWS, MAX_DATA_BYTES = 10_000, 10_000_000
+
+
+def read_columns(path: str, option: str, names: tuple[str, ...]) -> dict[str, list]:
+    """One column per name from a CSV with a header row (cells read exactly by ``parse_exact``) or
+    from an ``.npz`` (1-D real arrays, each float taken at its exact binary value); columns of one length."""
+    _check_path(path, option)
+    if os.path.getsize(path) > MAX_DATA_BYTES:
+        raise ParameterError(option, f"{path!r} is larger than {MAX_DATA_BYTES} bytes")
+    if path.lower().endswith(".csv"):
+        try:
+            with open(path, encoding="utf-8", newline="") as stream:
+                rows = [row for row in csv.reader(stream) if any(cell.strip() for cell in row)]
+        except (OSError, UnicodeDecodeError, csv.Error) as error:
+            raise ParameterError(option, f"cannot read {path!r} as CSV ({type(error).__name__})") from None
+        if not rows:
+            raise ParameterError(option, f"{path!r} is empty")
+        header = [cell.strip() for cell in rows[0]]
+        missing = [name for name in names if name not in header]
+        if missing:
+            raise ParameterError(option, f"{path!r} has no column {missing[0]!r} (its header: {', '.join(header)})")
+        if len(rows) - 1 > MAX_DATA_ROWS:
+            raise ParameterError(option, f"more than {MAX_DATA_ROWS} rows in {path!r}")
+        if any(len(row) != len(header) for row in rows[1:]):
+            raise ParameterError(option, f"ragged rows in {path!r}: every row needs {len(header)} cells")
+        return {name: [parse_exact(row[header.index(name)], option) for row in rows[1:]] for name in names}
+    arrays = read_npz(path, option, names)
+    columns = {}
+    for name, array in arrays.items():
+        values = check_real(array, f"{option} ({name})", 1)
+        if len(values) > MAX_DATA_ROWS:
+            raise ParameterError(option, f"more than {MAX_DATA_ROWS} rows in {path!r}")
+        columns[name] = [sp.Rational(float(v)) for v in values]
+    return columns
