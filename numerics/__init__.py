@@ -16,4 +16,5 @@ __all__ = [
     "patel",  # Patel's SGD-k on quadratics
     "smoothed_sgd",  # SGD as GD on the noise-smoothed loss (Kleinberg et al.)
     "networks",  # JAX MLPs on digits: training, sharpness and non-uniformity
+    "stability",  # Lyapunov exponents of linearised SGD; SGD on a loss near a fixed point
 ]

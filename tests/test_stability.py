@@ -136,6 +136,7 @@ def test_cli_json_and_text():
     (["--loss", "x*w**2", "--params", "w", "--samples", "x=1,2", "--probs", "1/3,2/3", "--batch", "2"], "probs"),
     (["--loss", "(w-x)**2", "--params", "w", "--samples", "x=1,2", "--at", "w=1"], None),
     (["--loss", "exp(w)*x", "--params", "w", "--samples", "x=1,2"], "at"),
+    (["--loss", "exp(w)*x - x*w", "--params", "w", "--samples", "x=1,2", "--at", "w=1"], "at"),
     (["--loss", "__import__('os')", "--params", "w", "--samples", "x=1"], "loss"),
     (["--loss", "x*w**2", "--params", "w,lambda", "--samples", "x=1"], "params"),
 ])
@@ -145,3 +146,15 @@ def test_bad_input_is_one_line(args, option):
         assert code == 0 and "not a fixed point" in out
         return
     assert code == 2 and err.startswith(f"error: {option}") and err.count("\n") == 1, err
+
+
+def test_off_a_fixed_point_the_stationary_second_moment():
+    """(w − y)²/2, y = ±1, B = 1: δ' = (1 − η)δ + ηy has stationary variance η/(2 − η)."""
+    built = stability.model("(w-y)**2/2", "w", "y=-1,1")
+    for lr in (R(1, 2), R(1, 10), R(3, 2)):
+        (point,) = stability.analyse(built, "w=0", 1, False, str(lr))
+        assert not point.point.sgd_fixed_point and point.stationary_moment == sp.Matrix([[lr / (2 - lr)]])
+    (far,) = stability.analyse(built, "w=0", 1, False, "5/2")
+    assert far.stationary_moment is None and any("no stationary" in note for note in far.notes)
+    (off,) = stability.analyse(built, "w=1", 1, False, "1/2")
+    assert any("not a stationary point" in note for note in off.notes)

@@ -16,4 +16,5 @@ __all__ = [
     "wu",  # Wu, Ma & E's linear stability of SGD
     "patel",  # Patel's quadratic models and divergence thresholds
     "kleinberg",  # Kleinberg, Li & Yuan's constants and proof steps
+    "stability",  # linear stability of SGD at a point of any per-sample loss
 ]

@@ -154,7 +154,7 @@ class Point:
     # --- the point ------------------------------------------------------------------------
     @cached_property
     def gradients(self) -> tuple[sp.Matrix, ...]:
-        return tuple(sp.simplify(g.subs(self.point)) for g in self.model.gradients)
+        return tuple(g.subs(self.point).applyfunc(sp.expand) for g in self.model.gradients)
 
     @property
     def sgd_fixed_point(self) -> bool:
@@ -162,10 +162,11 @@ class Point:
 
     @cached_property
     def hessians(self) -> tuple[sp.Matrix, ...]:
-        matrices = tuple(sp.simplify(h.subs(self.point)) for h in self.model.hessian_forms)
+        matrices = tuple(h.subs(self.point).applyfunc(sp.expand) for h in self.model.hessian_forms)
         for matrix in matrices:
-            if not all(entry.is_number and entry.is_real for entry in matrix):
-                raise ParameterError("at", "the Hessians at this point are not real numbers")
+            if not all(entry.is_Rational for entry in matrix):
+                odd = next(entry for entry in matrix if not entry.is_Rational)
+                raise ParameterError("at", f"the exact analysis needs rational Hessians at the point; one entry is {odd}")
         return matrices
 
     @cached_property
@@ -191,7 +192,7 @@ class Point:
         if v.shape[1] == 0:
             return ()
         gram_inverse = (v.T * v).inv()
-        return tuple(sp.simplify(gram_inverse * v.T * h * v) for h in self.hessians)
+        return tuple(gram_inverse * v.T * h * v for h in self.hessians)
 
     @cached_property
     def reduced_mean(self) -> sp.Matrix:
@@ -298,6 +299,42 @@ class Point:
         operator = sp.eye(ell.shape[0]) - lr * ell + lr**2 * k
         roots = sp.Poly(operator.charpoly(mu).as_expr(), mu).all_roots()
         return max(abs(r) for r in roots)
+
+    # --- a stationary point of the expected loss that is not a fixed point of SGD -----------
+    @property
+    def expected_gradient(self) -> sp.Matrix:
+        return sp.Add(*(p * g for p, g in zip(self.model.probs, self.gradients)))
+
+    def stationary_second_moment(self, lr: sp.Expr) -> sp.Matrix | None:
+        """The stationary E[δδᵀ] of the linearised δ ← (I − ηM)δ − η g_S at a point where the expected
+        gradient vanishes (not every gᵢ): P = T_η(P) + η² c_B E[gᵢgᵢᵀ] on symmetric d×d matrices (the
+        batch gradient has mean 0 and covariance c_B E[gᵢgᵢᵀ], by the batch moments; the mean of δ
+        is 0). None when ρ(T_η) ≥ 1 on the full space (then no stationary moment exists)."""
+        if not self.expected_gradient.is_zero_matrix:
+            raise ParameterError("at", "the expected gradient is not zero here: not a stationary point of the loss")
+        size = len(self.model.params)
+        pairs = [(i, j) for i in range(size) for j in range(i, size)]
+        _, count = self.samples_for_batches
+        factor, mean = self.batch_factor, self.mean_hessian
+        probs = self.model.probs
+        columns = []
+        for i, j in pairs:
+            x = sp.zeros(size, size)
+            x[i, j] = x[j, i] = 1
+            step = sp.eye(size) - lr * mean
+            outer = step * x * step
+            spread = sp.Add(*(p * h * x * h for p, h in zip(probs, self.hessians))) - mean * x * mean
+            columns.append(_coordinates(outer + lr**2 * factor * spread, pairs))
+        operator = sp.Matrix.hstack(*columns)
+        roots = sp.Poly(operator.charpoly(mu).as_expr(), mu).all_roots()
+        if max(abs(r) for r in roots) >= 1:
+            return None
+        noise = lr**2 * factor * sp.Add(*(p * g * g.T for p, g in zip(probs, self.gradients)))
+        solution = (sp.eye(len(pairs)) - operator).LUsolve(_coordinates(noise, pairs))
+        moment = sp.zeros(size, size)
+        for (i, j), value in zip(pairs, solution):
+            moment[i, j] = moment[j, i] = sp.nsimplify(value)
+        return moment
 
     # --- almost-sure stability --------------------------------------------------------------
     @property

@@ -11,6 +11,8 @@ __all__ = [
     "papers",  # the papers' references
     "derive",  # the derive commands' computations
     "simulation",  # the simulate commands' computations
+    "stability",  # derive stability: SGD's stability at the fixed points of any loss
+    "network_sweep",  # the sweep over trained networks (Wu's sharpness-non-uniformity diagram)
     "inputs",  # reading user files
     "options",  # parsing the command line's values
     "sweep",  # the sweep commands

@@ -133,12 +133,15 @@ class Analysis:
     wu: dict
     simulation: dict | None
     notes: list[str] = field(default_factory=list)
+    stationary_moment: sp.Matrix | None = None  # off a fixed point, at --lr, when it exists
 
 
 def analyse(model_: stability.Model, at: str | None, batch: int, replace: bool, lr: str | None = None,
-            simulate: bool = False, dps: int = 50, seed: int = 0) -> list[Analysis]:
-    """The analysis at ``at`` (text) or at every isolated fixed point of SGD."""
+            simulate: bool = False, dps: int = 50, seed: int | np.random.SeedSequence = 0) -> list[Analysis]:
+    """The analysis at ``at`` (text) or at every isolated fixed point of SGD; simulations draw from
+    ``seed`` (an int or a SeedSequence)."""
     check_dps(dps)
+    seed = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     rate = None
     if lr is not None:
         rate = parse_exact(lr, "lr")
@@ -165,8 +168,18 @@ def analyse(model_: stability.Model, at: str | None, batch: int, replace: bool, 
         notes = []
         if not point.sgd_fixed_point:
             notes.append("not a fixed point of SGD: some per-sample gradient is nonzero here, so SGD does not stay; "
-                         "the thresholds below are not derived")
-            results.append(Analysis(point, rate, {}, {}, None, notes))
+                         "the thresholds are not derived")
+            moment = None
+            if not point.expected_gradient.is_zero_matrix:
+                notes.append("the expected gradient is not zero either: not a stationary point of the loss")
+            elif rate is None:
+                notes.append("a stationary point of the loss: give --lr for the linearised process's stationary "
+                             "second moment")
+            else:
+                moment = point.stationary_second_moment(rate)
+                if moment is None:
+                    notes.append("ρ(T_η) ≥ 1 at this --lr: the linearised process has no stationary second moment")
+            results.append(Analysis(point, rate, {}, {}, None, notes, moment))
             continue
         almost = _almost_sure(point, rate, dps, seed)
         results.append(Analysis(point, rate, almost, _wu(point, rate), _simulate(point, seed) if simulate else None,
@@ -174,7 +187,7 @@ def analyse(model_: stability.Model, at: str | None, batch: int, replace: bool, 
     return results
 
 
-def _almost_sure(point: stability.Point, rate, dps: int, seed: int) -> dict:
+def _almost_sure(point: stability.Point, rate, dps: int, seed: np.random.SeedSequence) -> dict:
     if not point.reduced:
         return {"route": "every Hessian vanishes: δ never moves (no direction is unstable)"}
     directions = point.directions
@@ -187,7 +200,7 @@ def _almost_sure(point: stability.Point, rate, dps: int, seed: int) -> dict:
     if rate is not None:
         matrices, _ = point.batch_update_matrices(rate)
         floats = np.array([np.array(m.evalf(17).tolist(), dtype=float) for m in matrices])
-        estimate = numeric.lyapunov_estimate(floats, LYAPUNOV_STEPS, LYAPUNOV_RUNS, np.random.SeedSequence(seed))
+        estimate = numeric.lyapunov_estimate(floats, LYAPUNOV_STEPS, LYAPUNOV_RUNS, seed)
         result["estimate"] = estimate
         length = max(k for k in range(1, BOUND_LENGTH + 1) if len(matrices) ** k <= numeric.MAX_SEQUENCES)
         result["upper_bound"] = (numeric.lyapunov_upper_bound(matrices, length, dps), length)
@@ -216,7 +229,7 @@ def _wu(point: stability.Point, rate) -> dict:
             "rectangle_9": bool(wu.sharpness(hessians) <= rectangle[0] and wu.nonuniformity(hessians) <= rectangle[1])}
 
 
-def _simulate(point: stability.Point, seed: int) -> dict:
+def _simulate(point: stability.Point, seed: np.random.SeedSequence) -> dict:
     """Seeded SGD on the nonlinear loss from offsets around the point, on a grid of rates up to 1.5×
     the largest predicted threshold."""
     model_ = point.model
@@ -239,7 +252,7 @@ def _simulate(point: stability.Point, seed: int) -> dict:
         data = np.repeat(data, [int(p * count) for p in model_.probs], axis=0)
     centre = np.array([float(point.point[w]) for w in model_.params])
     outcomes = numeric.returns(gradient, centre, data, lrs, point.batch, point.replace, SIMULATE_RUNS, SIMULATE_STEPS,
-                               SIMULATE_RADIUS, SIMULATE_TOLERANCE, np.random.SeedSequence(seed))
+                               SIMULATE_RADIUS, SIMULATE_TOLERANCE, seed)
     return {"lrs": lrs, "returned": [r for r, _ in outcomes], "diverged": [d for _, d in outcomes],
             "intervals": [proportion_interval(r, SIMULATE_RUNS, LEVEL) for r, _ in outcomes]}
 
@@ -258,6 +271,7 @@ def as_json(analyses: list[Analysis], dps: int) -> list[dict]:
     for analysis in analyses:
         point = analysis.point
         entry = {"point": {str(k): decimal(v, dps) for k, v in point.point.items()},
+                 "point_exact": {str(k): sp.sstr(v) for k, v in point.point.items()},
                  "sgd_fixed_point": point.sgd_fixed_point, "kind": point.kind,
                  "eigenvalues": [decimal(v, dps) for v in point.eigenvalues],
                  "neutral_directions": [[str(x) for x in v] for v in point.neutral_directions]}
@@ -274,6 +288,11 @@ def as_json(analyses: list[Analysis], dps: int) -> list[dict]:
                     entry["at_lr"]["second_moment_radius"] = decimal(point.second_moment_radius_at(analysis.lr), dps)
             if analysis.simulation is not None:
                 entry["simulation"] = _simulation_json(analysis.simulation)
+        moment = analysis.stationary_moment
+        if moment is not None:
+            entry["stationary_second_moment"] = {"lr": decimal(analysis.lr, dps),
+                                                 "matrix": [[decimal(v, dps) for v in row] for row in moment.tolist()],
+                                                 "exact": {"text": sp.sstr(moment), "latex": sp.latex(moment)}}
         if analysis.notes:
             entry["notes"] = analysis.notes
         out.append(entry)
@@ -320,7 +339,7 @@ def text(derived: Derived) -> str:
     """The result as readable lines (what the CLI prints without --json)."""
     lines = [f"derive stability  ({', '.join(f'{k}={v}' for k, v in derived.params.items())}; {derived.dps} digits)"]
     for entry in derived.values["points"]:
-        where = ", ".join(f"{k} = {v}" for k, v in entry["point"].items())
+        where = ", ".join(f"{k} = {v}" for k, v in entry["point_exact"].items())
         lines.append(f"  at {where}: {entry['kind']} of the expected loss"
                      + ("" if entry["sgd_fixed_point"] else " — not a fixed point of SGD"))
         lines.append(f"    eigenvalues of the mean Hessian off the neutral directions: {', '.join(entry['eigenvalues']) or 'none'}")
