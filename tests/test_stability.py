@@ -39,7 +39,7 @@ def test_wus_two_dimensional_example_is_stable_where_condition_8_fails():
     radius = point.point.second_moment_radius_at(R(2, 5))
     independent = linear.spectral_radius(linear.second_moment_operator(np.array(hessians, float), 0.4, 1))
     assert abs(float(radius) - independent) < 1e-12 and abs(float(radius) - 0.9133) < 1e-4
-    assert point.wu == {"condition_8": False, "rectangle_9": True}
+    assert point.wu == {"wu_condition_8": False, "wu_rectangle_9": True}
     threshold = point.point.mean_square_max_lr
     assert threshold == R(13, 12) - sp.sqrt(65) / 12 and threshold > R(2, 5)
     for lr, above in ((threshold * R(999, 1000), False), (threshold * R(1001, 1000), True)):
@@ -158,3 +158,45 @@ def test_off_a_fixed_point_the_stationary_second_moment():
     assert far.stationary_moment is None and any("no stationary" in note for note in far.notes)
     (off,) = stability.analyse(built, "w=1", 1, False, "1/2")
     assert any("not a stationary point" in note for note in off.notes)
+
+
+def _values(args):
+    code, out, err = invoke([*args, "--json"])
+    assert code == 0, err
+    return json.loads(out)["values"]
+
+
+@pytest.mark.parametrize("a", ["-1", "-1/4", "-3"])
+def test_the_same_digits_as_the_paper_commands(a):
+    """`derive stability` on x w²/2 prints Cor. 1's interval to the digit of `derive ziyin.cor1`,
+    and on a·w²/2 Wu's bound to the digit of `derive wu.thm1`."""
+    cor1 = _values(["derive", "ziyin.cor1", "--a", a, "--dps", "40"])
+    value = sp.Rational(a) - 1
+    (entry,) = _values(["derive", "stability", "--loss", "x*w**2/2", "--params", "w", "--samples", f"x=1,{value}",
+                        "--dps", "40"])["points"]
+    assert entry["almost_sure_stable_lrs"]["intervals"] == [[cor1["lower"], cor1["upper"]]]
+    thm1 = _values(["derive", "wu.thm1", "--curvatures", "3,0,0,1/2", "--batch", "2", "--dps", "40"])
+    (entry,) = _values(["derive", "stability", "--loss", "a*w**2/2", "--params", "w", "--samples", "a=3,0,0,1/2",
+                        "--batch", "2", "--dps", "40"])["points"]
+    assert entry["mean_square_max_lr"]["value"] == thm1["max_lr"]
+
+
+def test_data_files_csv_and_npz(tmp_path):
+    csv_file, npz_file = tmp_path / "data.csv", tmp_path / "data.npz"
+    csv_file.write_text("x,unused\n1,7\n2,8\n")
+    np.savez(npz_file, x=np.array([1.0, 2.0]))
+    expected = _values(["derive", "stability", "--loss", "(w1*w2*x - x)**2/2", "--params", "w1,w2", "--samples", "x=1,2",
+                        "--at", "w1=1,w2=1"])
+    for path in (csv_file, npz_file):
+        got = _values(["derive", "stability", "--loss", "(w1*w2*x - x)**2/2", "--params", "w1,w2", "--data", str(path),
+                       "--at", "w1=1,w2=1"])
+        assert got == expected
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"PK\x03\x04 not a zip")
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("x\n1\n2,3\n")
+    missing = tmp_path / "missing.csv"
+    missing.write_text("y\n1\n")
+    for path in (broken, ragged, missing, tmp_path / "absent.csv", tmp_path):
+        code, out, err = invoke(["derive", "stability", "--loss", "x*w**2", "--params", "w", "--data", str(path)])
+        assert code == 2 and err.startswith("error: data") and err.count("\n") == 1, err

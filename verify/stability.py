@@ -225,8 +225,8 @@ def _wu(point: stability.Point, rate) -> dict:
     hessians = point.hessians
     n = len(hessians)
     rectangle = wu.rectangle_at(rate, point.batch, n, point.replace)
-    return {"condition_8": wu.satisfies_condition_8(hessians, rate, point.batch, point.replace),
-            "rectangle_9": bool(wu.sharpness(hessians) <= rectangle[0] and wu.nonuniformity(hessians) <= rectangle[1])}
+    return {"wu_condition_8": wu.satisfies_condition_8(hessians, rate, point.batch, point.replace),
+            "wu_rectangle_9": bool(wu.sharpness(hessians) <= rectangle[0] and wu.nonuniformity(hessians) <= rectangle[1])}
 
 
 def _simulate(point: stability.Point, seed: np.random.SeedSequence) -> dict:
