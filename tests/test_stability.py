@@ -10,6 +10,7 @@ import sympy as sp
 from cli_helpers import invoke
 from numerics import linear
 from theory import toynn, wu, ziyin
+from theory.errors import ParameterError
 from verify import stability
 
 R = sp.Rational
@@ -134,7 +135,9 @@ def test_cli_json_and_text():
     (["--loss", "x*w**2", "--params", "w", "--samples", "x=1,2", "--batch", "3"], "batch"),
     (["--loss", "x*w**2", "--params", "w", "--samples", "x=1,2", "--probs", "1/2,1/3"], "probs"),
     (["--loss", "x*w**2", "--params", "w", "--samples", "x=1,2", "--probs", "1/3,2/3", "--batch", "2"], "probs"),
-    (["--loss", "(w-x)**2", "--params", "w", "--samples", "x=1,2", "--at", "w=1"], None),
+    (["--loss", "(w-x)**2", "--params", "w", "--samples", "x=1,2", "--at", "w=3/2"], None),
+    (["--loss", "(w-x)**2", "--params", "w", "--samples", "x=1,2", "--at", "w=1"], "at"),
+    (["--loss", "x*w**2", "--params", "w", "--samples", "x="], "samples"),
     (["--loss", "exp(w)*x", "--params", "w", "--samples", "x=1,2"], "at"),
     (["--loss", "exp(w)*x - x*w", "--params", "w", "--samples", "x=1,2", "--at", "w=1"], "at"),
     (["--loss", "__import__('os')", "--params", "w", "--samples", "x=1"], "loss"),
@@ -156,8 +159,10 @@ def test_off_a_fixed_point_the_stationary_second_moment():
         assert not point.point.sgd_fixed_point and point.stationary_moment == sp.Matrix([[lr / (2 - lr)]])
     (far,) = stability.analyse(built, "w=0", 1, False, "5/2")
     assert far.stationary_moment is None and any("no stationary" in note for note in far.notes)
-    (off,) = stability.analyse(built, "w=1", 1, False, "1/2")
-    assert any("not a stationary point" in note for note in off.notes)
+    with pytest.raises(ParameterError, match="neither a fixed point"):
+        stability.analyse(built, "w=1", 1, False, "1/2")
+    with pytest.raises(ParameterError, match="simulate"):
+        stability.analyse(built, "w=0", 1, False, "1/2", simulate=True)
 
 
 def _values(args):

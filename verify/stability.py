@@ -167,12 +167,16 @@ def analyse(model_: stability.Model, at: str | None, batch: int, replace: bool, 
         point.batch_factor  # noqa: B018  (validates B and the probabilities before any work)
         notes = []
         if not point.sgd_fixed_point:
+            where = ", ".join(f"{k} = {v}" for k, v in values.items())
+            if not point.expected_gradient.is_zero_matrix:
+                raise ParameterError("at", f"({where}) is neither a fixed point of SGD nor a stationary point of the "
+                                           "expected loss: nothing to analyse there")
+            if simulate:
+                raise ParameterError("simulate", f"({where}) is not a fixed point of SGD: there is nothing to return to")
             notes.append("not a fixed point of SGD: some per-sample gradient is nonzero here, so SGD does not stay; "
                          "the thresholds are not derived")
             moment = None
-            if not point.expected_gradient.is_zero_matrix:
-                notes.append("the expected gradient is not zero either: not a stationary point of the loss")
-            elif rate is None:
+            if rate is None:
                 notes.append("a stationary point of the loss: give --lr for the linearised process's stationary "
                              "second moment")
             else:
