@@ -71,3 +71,9 @@ def test_lists():
         parse_list("1,,2", "values")
     with pytest.raises(ParameterError):
         parse_list("", "values")
+
+
+@pytest.mark.parametrize("text", ["1_000", "0x10", "0b11", "0o7", "1_0.5", "2**0x2"])
+def test_the_grammar_itself_refuses_radix_and_underscore_literals(text):
+    with pytest.raises(ParameterError):
+        parse_exact(text, "value")

@@ -23,6 +23,8 @@ MAX_BITS = 4096  # the size of an exact power; stops towers like ((2**64)**64)**
 #: longest expression, and most nodes in its syntax tree
 MAX_EXPRESSION_LENGTH = 2000
 MAX_NODES = 1000
+#: a literal as the grammar reads it: ASCII decimal digits, an optional point and exponent
+_DECIMAL = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 _CONSTANTS = {"pi": sp.pi, "e": sp.E}
 _FUNCTIONS = {"sqrt": sp.sqrt}
 _EXPRESSION_FUNCTIONS = {"sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "tanh": sp.tanh, "sin": sp.sin, "cos": sp.cos}
@@ -133,6 +135,10 @@ class _Builder:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             self.fail(f"unsupported literal in {source!r}")
         literal = ast.get_source_segment(source, node)
+        if "_" in literal:
+            self.fail(f"'_' is not part of the number grammar, got {literal[:40]!r}")
+        if not _DECIMAL.fullmatch(literal):
+            self.fail(f"write numbers in decimal (no 0x, 0o, 0b), got {literal[:40]!r}")
         if isinstance(node.value, int):
             if len(literal) > MAX_DIGITS:
                 self.fail(f"more than {MAX_DIGITS} digits in {source!r}")
