@@ -7,6 +7,9 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+from theory.errors import ParameterError
 from verify.cache import ResultCache, result_from_record, source_hash
 from verify.registry import select
 from verify.report import report, result_record, without_timings
@@ -84,3 +87,12 @@ def test_unwritable_cache_is_a_one_line_error(tmp_path):
                                 str(blocker / "cache")], capture_output=True, text=True, timeout=120)
     lines = completed.stderr.splitlines()
     assert completed.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: cache:")
+
+
+def test_a_failed_cache_write_names_the_cache_option(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    store = ResultCache(blocker / "cache", seed=0, quick=True, dps=30)
+    with pytest.raises(ParameterError) as raised:
+        store.save("ziyin.lem1", {"id": "ziyin.lem1"})
+    assert raised.value.parameter == "cache" and list(tmp_path.iterdir()) == [blocker]

@@ -67,7 +67,7 @@ class ResultCache:
 
     def save(self, claim_id: str, record: dict) -> None:
         try:
-            write_json_atomic(self.path(claim_id), {"key": self.key(claim_id), "record": record})
+            write_json_atomic(self.path(claim_id), {"key": self.key(claim_id), "record": record}, "cache")
         except OSError as error:
             raise ParameterError("cache", f"cannot write {str(self.directory)!r}: {error.strerror or error}") from None
 
