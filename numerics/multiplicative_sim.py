@@ -153,6 +153,8 @@ def escape_count(noise: Noise, lr, runs: int, steps: int, seed: np.random.SeedSe
     chosen = _choose_route(noise, steps, route)
     escapes = zero = overflowed = 0
     total = 0.0
+    if progress:
+        progress(0, runs)  # the total is known before the first group ends (a single long run is one group)
     for first, values in _block_groups(noise, lr, runs, (steps,), seed, w0, chosen, DEFAULT_CHUNK_STEPS, workers):
         row = values[0]
         escapes += int(np.count_nonzero(escaped(row, log_eps)))

@@ -136,7 +136,10 @@ def test_escape_count_reports_progress_group_by_group(monkeypatch):
     monkeypatch.setattr(multiplicative_sim, "SPAWN_GROUP", 2)
     reports = []
     escape_count(TWO_POINT, 0.8, 5 * 4096, 10, np.random.SeedSequence(1), 0.0, progress=lambda *done: reports.append(done))
-    assert reports == [(2 * 4096, 5 * 4096), (4 * 4096, 5 * 4096), (5 * 4096, 5 * 4096)]
+    assert reports == [(0, 5 * 4096), (2 * 4096, 5 * 4096), (4 * 4096, 5 * 4096), (5 * 4096, 5 * 4096)]
+    single = []
+    escape_count(TWO_POINT, 0.8, 1, 10, np.random.SeedSequence(1), 0.0, progress=lambda *done: single.append(done))
+    assert single == [(0, 1), (1, 1)]  # one run: the total is shown from the start, not 0/?
 
 
 def test_the_update_factor_is_theorys_one_definition():
