@@ -24,6 +24,15 @@ from .precision import evaluate, working_precision
 
 #: largest number of outer enumeration points (compositions of the first m-2 counts)
 MAX_ENUMERATION = 2_000_000
+#: largest estimated number of binomial terms summed at working precision (outer points × terms each)
+MAX_WORK = 5_000_000
+
+
+def tail_terms(n: int) -> int:
+    """About how many pmf terms a binomial tail of n draws sums before they are negligible at the working
+    precision: the pmf falls below 2^-(prec+10) of its peak within √(2(prec+10) ln 2) standard deviations,
+    and σ ≤ √n/2."""
+    return int(math.sqrt(2 * (mpmath.mp.prec + 10) * math.log(2)) * math.sqrt(n) / 2) + 1
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,10 @@ def _tail(question, live, cond, logs, target, t, dps) -> mpmath.mpf:
     outer = math.comb(t + m - 2, m - 2) if m > 2 else 1
     if outer > MAX_ENUMERATION:
         raise ParameterError("t", f"exact law needs {outer} enumeration points (limit {MAX_ENUMERATION}); lower t")
+    work = outer * tail_terms(t)
+    if work > MAX_WORK:
+        raise ParameterError("t", f"the exact law at t = {t} with {m} atoms needs about {work:.1e} high-precision terms "
+                                  f"(limit {MAX_WORK:.0e}); lower --t, or use the CLT value or `simulate ziyin`")
     total = mpmath.mpf(0)
     for head in _compositions(t, m - 2):
         rest = t - sum(head)

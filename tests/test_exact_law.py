@@ -81,3 +81,12 @@ def test_bad_input(kwargs, parameter):
 def test_clt_refuses_an_atom_at_one_over_lambda():
     with pytest.raises(ParameterError):
         clt_escape_probability(EscapeQuestion(TWO_POINT, sp.Integer(1), 5, R(1, 2)))
+
+
+def test_the_cost_of_the_exact_law_is_estimated_before_any_work():
+    """t = 10⁶ with three atoms would sum about 10¹⁰ terms: refused from the estimate (the test would
+    otherwise run for hours), while t = 200 is answered."""
+    noise = FiniteNoise.of([1, -2, 3], [sp.Rational(1, 6), sp.Rational(1, 2), sp.Rational(1, 3)])
+    with pytest.raises(ParameterError, match="high-precision terms"):
+        escape_probability(EscapeQuestion(noise, sp.Rational(4, 5), 10**6, sp.Rational(1, 1000)), 50)
+    assert 0 <= escape_probability(EscapeQuestion(noise, sp.Rational(4, 5), 200, sp.Rational(1, 1000)), 30) <= 1
