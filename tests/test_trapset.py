@@ -103,3 +103,13 @@ def test_scan_reaches_rates_of_scale_one_over_a_huge_mean():
     result = trapset.trap_set(GaussianNoise(sp.Integer(10) ** 300, sp.Integer(1)), 15)
     ((low, high),) = result.intervals
     assert low == 0 and agree_to_digits(high, mpmath.mpf("2e-300"), 10)
+
+
+def test_past_the_exact_degree_the_exact_route_is_refused_before_any_expansion():
+    """(numerics.trapset then takes the scan route, which reports itself as not certified.)"""
+    from theory.errors import ParameterError
+
+    count = multiplicative.MAX_EXACT_DEGREE + 1
+    law = FiniteNoise.of(list(range(1, count + 1)), [sp.Rational(1, count)] * count)
+    with pytest.raises(ParameterError, match="exact route limit"):
+        multiplicative.trap_polynomial(law)
