@@ -19,6 +19,7 @@ from verify.claims.patel._common import times
 from verify.commands.patel import load_quadratic, parse_batch
 
 from claim_helpers import QUICK, evidence, verdict_tests
+from cli_helpers import invoke
 
 C, k, lam, kappa, gamma = patel.C, patel.k, patel.lam, patel.kappa, patel.gamma
 R = sp.Rational
@@ -370,3 +371,25 @@ def test_loader_reads_decimals_exactly(tmp_path):
     problem = load_quadratic(path)
     assert problem.Q[0] == sp.ImmutableMatrix([[R(1, 10), R(3, 10)], [R(3, 10), R(9, 10)]])
     assert problem.eigenvalues == (1,)
+
+
+def test_the_pencil_roots_at_thirty_samples_in_eight_dimensions(tmp_path):
+    """m = 30, p = 8 (the hardening fuzz's case, which ran past 240 s): the thresholds come from the
+    characteristic polynomial of B⁻¹T over the rationals, and each is a root of det(T − μB)."""
+    rng = np.random.default_rng(0)
+    factors = [rng.integers(-3, 4, (8, 2)) for _ in range(30)]
+    q = np.array([a @ a.T for a in factors], dtype=float)
+    path = tmp_path / "q.npz"
+    np.savez(path, Q=q, r=np.zeros((30, 8)), probs=np.full(30, 1 / 30))
+    code, out, err = invoke(["derive", "patel.thm3_8", "--q-samples", str(path), "--k", "10", "--dps", "20", "--json"])
+    assert code == 0, err
+    values = json.loads(out)["values"]
+    problem = load_quadratic(str(path))
+    pencil = patel.one_step_pencil(problem, 10)
+    basis = problem.range_basis
+    top, bottom = basis.T * pencil.second * basis, basis.T * pencil.first * basis
+    width = sp.Rational(1, 10**15)
+    for name in ("exact_converge_threshold", "exact_diverge_threshold"):
+        root = 2 / sp.Rational(values[name])  # μ = 2/threshold, printed to 20 digits
+        below, above = ((top - root * (1 + side * width) * bottom).det() for side in (-1, 1))
+        assert below * above < 0  # det(T − μB) changes sign within 10⁻¹⁵ of the printed μ

@@ -247,8 +247,11 @@ def has_constant_direction(problem: StochasticQuadratic) -> bool:
 def restricted_pencil_roots(top: sp.Matrix, bottom: sp.Matrix, basis: sp.Matrix) -> tuple[sp.Expr, ...]:
     """Roots of det(B'·top·B - μ B'·bottom·B) in increasing order: the values of the quotient
     v'·top·v / v'·bottom·v at its stationary points v ∈ col(B) (B'·bottom·B ≻ 0)."""
-    pencil = basis.T * top * basis - mu * basis.T * bottom * basis
-    roots = sp.Poly(pencil.det(method="berkowitz"), mu).all_roots()
+    restricted_top, restricted_bottom = basis.T * top * basis, basis.T * bottom * basis
+    # det(T − μB) = det(B)·det(B⁻¹T − μI) with B ≻ 0: the same roots as the characteristic polynomial
+    # of B⁻¹T, which SymPy computes over the rationals (the determinant of T − μB with a symbolic μ
+    # expanded to millions of terms at p = 8)
+    roots = (restricted_bottom.inv() * restricted_top).charpoly(mu).all_roots()
     return tuple(sorted(roots, key=lambda root: root.evalf(30)))
 
 

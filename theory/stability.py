@@ -203,7 +203,7 @@ class Point:
         """The eigenvalues of H̄ on N^⊥ (of C̄, similar to a symmetric matrix: all real), with multiplicity."""
         if not self.reduced:
             return []
-        return sorted(sp.Poly(self.reduced_mean.charpoly(mu).as_expr(), mu).all_roots(), key=sp.default_sort_key)
+        return sorted(self.reduced_mean.charpoly(mu).all_roots(), key=sp.default_sort_key)
 
     @property
     def kind(self) -> str:
@@ -274,7 +274,7 @@ class Point:
             return None
         ell, k = self.second_moment_maps
         product = ell.inv() * k
-        characteristic = sp.Poly(product.charpoly(mu).as_expr(), mu)
+        characteristic = product.charpoly(mu)
         degree = characteristic.degree()
         reversed_ = sp.Poly(sp.expand(eta**degree * characteristic.as_expr().subs(mu, 1 / eta)), eta)
         return reversed_
@@ -297,7 +297,7 @@ class Point:
         """ρ(T_η) at a given η, exactly (the largest |eigenvalue| of X − ηL(X) + η²K(X))."""
         ell, k = self.second_moment_maps
         operator = sp.eye(ell.shape[0]) - lr * ell + lr**2 * k
-        roots = sp.Poly(operator.charpoly(mu).as_expr(), mu).all_roots()
+        roots = operator.charpoly(mu).all_roots()
         return max(abs(r) for r in roots)
 
     # --- a stationary point of the expected loss that is not a fixed point of SGD -----------
@@ -326,7 +326,7 @@ class Point:
             spread = sp.Add(*(p * h * x * h for p, h in zip(probs, self.hessians))) - mean * x * mean
             columns.append(_coordinates(outer + lr**2 * factor * spread, pairs))
         operator = sp.Matrix.hstack(*columns)
-        roots = sp.Poly(operator.charpoly(mu).as_expr(), mu).all_roots()
+        roots = operator.charpoly(mu).all_roots()
         if max(abs(r) for r in roots) >= 1:
             return None
         noise = lr**2 * factor * sp.Add(*(p * g * g.T for p, g in zip(probs, self.gradients)))
