@@ -30,16 +30,13 @@ from ...papers import WU
 from ...stats import LEVEL
 from ...symbolic import is_zero
 from . import _linear
-from ._printed import PRINTED_EQ8
+from ._printed import PRINTED_EQ8, PRINTED_EQ9_NONUNIFORMITY, PRINTED_EQ9_SHARPNESS, PRINTED_EQ9_SMALL_BATCH
 from .thm1 import BELOW_8_LR, COUNTER_BATCH, COUNTER_LR, COUNTEREXAMPLE, SEARCH_SIZE
 from .thm1 import one_dimension as thm1_one_dimension
 
 R = sp.Rational
 
 # --- the printed formulas (transcriptions; everything else is derived) ------------------------
-PRINTED_EQ9_SHARPNESS = 2 / eta  # (9): 0 ≤ a ≤ 2/η
-PRINTED_EQ9_NONUNIFORMITY = sp.sqrt(B * (n - 1) / (n - B)) / eta  # (9): 0 ≤ s ≤ (1/η)√(B(n-1)/(n-B))
-PRINTED_EQ9_SMALL_BATCH = sp.sqrt(B) / eta  # "when B ≪ n ... roughly √B/η"
 
 # --- the corrected statement (wu.eq9-corrected) ------------------------------------------------
 CORRECTED_SHARPNESS_BOUND = 2 / eta  # any d: stable ⇒ a ≤ 2/η
