@@ -5,7 +5,7 @@ its checks' verdicts pinned, and one check's evidence found by the start of its 
 import pytest
 
 from verify.claim import Verdict
-from verify.registry import select
+from verify.registry import all_claims, select
 
 #: the arguments every verdict-pinning test runs claims with (the README's CI mode)
 QUICK = {"quick": True, "seed": 0, "dps": 30}
@@ -53,3 +53,26 @@ def evidence(results: dict, claim_id: str, title_start: str):
 def check_verdicts(result) -> list:
     """The verdict of each check of one claim's result, in order."""
     return [e.verdict for e in result.evidence]
+
+
+def checks_in_registry():
+    """(claim, index, check) for each distinct check, at its first claim."""
+    seen, found = set(), []
+    for claim in all_claims():
+        for index, check in enumerate(claim.checks):
+            if id(check) not in seen:
+                seen.add(id(check))
+                found.append((claim, index, check))
+    return found
+
+
+def falsifier_tally() -> dict:
+    """How many checks the registry has, how many have falsifiers (and how many mutations), and
+    which are consistency-only: what tests/test_falsifiers.py exercises."""
+    checks = checks_in_registry()
+    return {
+        "checks": len(checks),
+        "falsifiers": sum(len(check.falsifiers) for _, _, check in checks),
+        "falsified checks": sum(check.counted for _, _, check in checks),
+        "consistency-only checks": [f"{claim.id}: {check.title}" for claim, _, check in checks if not check.counted],
+    }

@@ -15,13 +15,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The falsifier tally, when tests/test_falsifiers.py was collected."""
-    import sys
-
-    module = sys.modules.get("test_falsifiers")
-    if module is None:
+    """The falsifier tally, when tests/test_falsifiers.py ran (in this process or in xdist workers:
+    the tally is computed here, from the registry, not from the test module's globals)."""
+    ran = any(getattr(report, "nodeid", "").startswith("tests/test_falsifiers.py")
+              for reports in terminalreporter.stats.values() for report in reports)
+    if not ran:
         return
-    tally = module.TALLY
+    from claim_helpers import falsifier_tally
+
+    tally = falsifier_tally()
     terminalreporter.write_sep("-", "falsifiers")
     terminalreporter.write_line(
         f"{tally['checks']} checks, {tally['falsified checks']} with falsifiers ({tally['falsifiers']} mutations), "

@@ -1,13 +1,13 @@
 """Every check can fail: each declared falsifier (a mutation of what the check tests) must give the
 check another verdict than it has unmutated, in quick mode. A check with no falsifier is a
 consistency check and does not count toward its claim's verdict; the tally of both is printed at
-the end of the run (``pytest_terminal_summary`` in conftest.py)."""
+the end of the run (``pytest_terminal_summary`` in conftest.py, from ``claim_helpers.falsifier_tally``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from claim_helpers import QUICK, run_quick
+from claim_helpers import QUICK, checks_in_registry, run_quick
 from verify.claim import About, CheckContext, check_seed
 from verify.registry import all_claims
 
@@ -15,26 +15,8 @@ from verify.registry import all_claims
 EXTENSIONS = ("ext.",)
 
 
-def checks_in_registry():
-    """(claim, index, check) for each distinct check, at its first claim."""
-    seen, found = set(), []
-    for claim in all_claims():
-        for index, check in enumerate(claim.checks):
-            if id(check) not in seen:
-                seen.add(id(check))
-                found.append((claim, index, check))
-    return found
-
-
 CHECKS = checks_in_registry()
 CASES = [(claim, index, check, falsifier) for claim, index, check in CHECKS for falsifier in check.falsifiers]
-
-TALLY = {
-    "checks": len(CHECKS),
-    "falsifiers": len(CASES),
-    "falsified checks": sum(check.counted for _, _, check in CHECKS),
-    "consistency-only checks": [f"{claim.id}: {check.title}" for claim, _, check in CHECKS if not check.counted],
-}
 
 
 @pytest.mark.parametrize(
