@@ -95,6 +95,20 @@ def seed(name: str):
     return check_seed(FIGURE_SEED, f"book/{name}", 0)
 
 
+def check_of(report: dict, claim_id: str, title_start: str) -> dict:
+    """The report's check of ``claim_id`` whose title starts with ``title_start`` (its verdict,
+    summary, observed values and evidence data, as the JSON report holds them)."""
+    (claim,) = [c for c in report["claims"] if c["id"] == claim_id]
+    (check,) = [c for c in claim["checks"] if c["title"].startswith(title_start)]
+    return check
+
+
+def records_table(records: list[dict]) -> None:
+    """A list of flat dicts with human-readable keys (a claim's regenerated table) as a table."""
+    header = list(records[0])
+    table(header, [[str(record.get(key, "")) for key in header] for record in records])
+
+
 def equations(*rows: tuple) -> None:
     r"""Display aligned lines ``(lhs, rhs)`` (read as lhs = rhs) or ``(lhs, relation, rhs)``;
     SymPy results go through ``sympy.latex``."""
