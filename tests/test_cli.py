@@ -25,7 +25,7 @@ def run_json(*args):
 
 def test_cor1_to_fifty_digits():
     payload = run_json("derive", "ziyin.cor1", "--a", "-1", "--dps", "50", "--json")
-    assert payload["claim"] == "ziyin.cor1" and payload["dps"] == 50 and payload["params"] == {"a": "-1"}
+    assert payload["command"] == "derive ziyin.cor1" and payload["dps"] == "50" and payload["params"] == {"a": "-1"}
     with mpmath.workdps(60):
         assert payload["values"]["lower"] == mpmath.nstr(mpmath.mpf(1) / 2, 50, strip_zeros=False)
         assert payload["values"]["upper"] == mpmath.nstr((1 + mpmath.sqrt(17)) / 4, 50, strip_zeros=False)
@@ -34,7 +34,7 @@ def test_cor1_to_fifty_digits():
 def test_general_trap_set_reproduces_cor1_and_splits_for_positive_a():
     cor1 = run_json("derive", "ziyin.cor1", "--a", "-1", "--json")["values"]
     trap = run_json("derive", "trap-set", "--values", "1,-2", "--probs", "1/2,1/2", "--json")
-    assert trap["result"] == "trap-set" and trap["values"]["certified"] is True
+    assert trap["command"] == "derive trap-set" and trap["values"]["certified"] is True
     assert trap["values"]["intervals"] == [[cor1["lower"], cor1["upper"]]]
     split = run_json("derive", "trap-set", "--values", "1,7", "--probs", "0.5,0.5", "--dps", "20", "--json")
     assert [[lo[:8], hi[:8]] for lo, hi in split["values"]["intervals"]] == [["0", "0.369398"], ["0.773459", "1.142857"]]

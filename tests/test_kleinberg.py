@@ -281,7 +281,7 @@ def test_derive_thm1_against_an_independent_computation():
                     "--dist0", "40", "--dps", "40", "--json")
     assert completed.returncode == 0, completed.stderr
     payload = json.loads(completed.stdout)
-    assert payload["claim"] == "kleinberg.thm1" and payload["dps"] == 40
+    assert payload["command"] == "derive kleinberg.thm1" and payload["dps"] == "40"
     with mpmath.workdps(60):
         step, radius, smooth = mpmath.mpf(1) / 100, 10 * mpmath.pi, mpmath.mpf(9)
         lam_ = 2 * step - step**2 * smooth**2

@@ -89,7 +89,7 @@ def test_cli_hessians_file(tmp_path):
     np.save(path, HESSIANS)
     completed = run_cli("--hessians", str(path), "--lr", "0.6", "--batch", "2", "--runs", "1000", "--steps", "5", "--json")
     assert completed.returncode == 0, completed.stderr
-    assert json.loads(completed.stdout)["values"]["diverged"] == 0
+    assert json.loads(completed.stdout)["values"]["diverged"] == "0"
 
 
 @pytest.mark.parametrize(

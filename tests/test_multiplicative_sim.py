@@ -101,7 +101,7 @@ def test_cli_ten_million_runs_agree_with_the_exact_law():
          "--steps", "100", "--json"], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
     values = json.loads(completed.stdout)["values"]
-    assert values["runs"] == 10000000 and values["exact_inside_interval"] is True
+    assert values["runs"] == "10000000" and values["exact_inside_interval"] is True
     assert values["exact_probability"].startswith("0.0176001001088")
 
 

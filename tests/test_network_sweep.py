@@ -27,7 +27,7 @@ def test_a_small_sweep_writes_rows_and_the_diagram(tmp_path):
     payload = json.loads((tmp_path / "minima.json").read_text())
     assert (tmp_path / "minima.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     rows = payload["rows"]
-    assert [r["batch"] for r in rows] == ["gd", "gd", "6", "6"] and payload["parameters"] == 64 * 4 + 4 + 4 * 10 + 10
+    assert [r["batch"] for r in rows] == ["gd", "gd", "6", "6"] and payload["parameters"] == str(64 * 4 + 4 + 4 * 10 + 10)
     assert all(isinstance(r["sharpness"], str) and float(r["sharpness"]) > 0 for r in rows)
     assert rows[0]["sharpness_bound"] == "4.0000000000000000" and rows[0]["nonuniformity_bound"] is None
     assert rows[2]["nonuniformity_bound"].startswith(f"{np.sqrt(6 * 39 / 34) * 2:.12f}"[:14])

@@ -303,7 +303,7 @@ def test_derive_thm38_matches_an_independent_computation(tmp_path):
     completed = run("derive", "patel.thm3_8", "--q-samples", path, "--k", "3", "--dps", "30", "--json")
     assert completed.returncode == 0, completed.stderr
     payload = json.loads(completed.stdout)
-    assert payload["claim"] == "patel.thm3_8" and payload["params"]["k"] == "3" and payload["dps"] == 30
+    assert payload["command"] == "derive patel.thm3_8" and payload["params"]["k"] == "3" and payload["dps"] == "30"
     expected = _independent(Q, ["1/4", "1/2", "1/4"], 3, 30)
     values = payload["values"]
     assert values["homogeneous"] is True

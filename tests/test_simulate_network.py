@@ -23,7 +23,7 @@ def test_values_are_decimal_strings_with_residuals_and_the_bounds(sgd_run):
     from numerics.networks import experiments as ex
 
     values = sgd_run["values"]
-    assert values["stopped"] in ("steps", "stalled") and values["parameters"] == 64 * 6 + 6 + 6 * 10 + 10
+    assert values["stopped"] in ("steps", "stalled") and values["parameters"] == str(64 * 6 + 6 + 6 * 10 + 10)
     for name in ("loss", "sharpness", "sharpness_residual", "nonuniformity", "nonuniformity_error"):
         assert isinstance(values[name], str) and np.isfinite(float(values[name]))
     assert float(values["sharpness_residual"]) < 1e-8

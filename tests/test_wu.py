@@ -263,7 +263,7 @@ def run_json(*args):
 
 def test_cli_curvatures_to_forty_digits():
     payload = run_json("derive", "wu.thm1", "--curvatures", "0.2,3.8", "--batch", "1", "--dps", "40", "--json")
-    assert payload["claim"] == "wu.thm1" and payload["params"]["curvatures"] == "1/5,19/5"
+    assert payload["command"] == "derive wu.thm1" and payload["params"]["curvatures"] == "1/5,19/5"
     with mpmath.workdps(60):
         assert payload["values"]["max_lr"] == mpmath.nstr(mpmath.mpf(100) / 181, 40, strip_zeros=False)
     assert payload["values"]["nonuniformity"].startswith("1.8000000000")

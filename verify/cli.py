@@ -185,7 +185,7 @@ def derive():
 @dps_option
 @json_option
 def derive_cor1(a_text, dps, as_json):
-    """Trap interval of Cor. 1: values lower, upper."""
+    """Trap interval of Corollary 1 (Ziyin et al.): values lower, upper."""
     from . import derive as derivations
 
     emit(derivations.cor1(a_text, dps), as_json)
@@ -196,7 +196,7 @@ def derive_cor1(a_text, dps, as_json):
 @dps_option
 @json_option
 def derive_prop3(a_text, dps, as_json):
-    """Optimal escape rate of Prop. 3: values lambda_star, gamma_star."""
+    """Optimal escape rate of Proposition 3 (Ziyin et al.): values lambda_star, gamma_star."""
     from . import derive as derivations
 
     emit(derivations.prop3(a_text, dps), as_json)

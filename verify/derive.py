@@ -28,11 +28,34 @@ class Derived:
     values: dict
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def command(self) -> str:
+        """The CLI command that produced it: ``derive ziyin.cor1``, ``derive trap-set``, ``simulate ziyin``."""
+        return self.name if self.name.split(" ")[0] in ("derive", "simulate", "sweep") else f"derive {self.name}"
+
     def as_json(self) -> dict:
-        payload = {self.key: self.name, "params": self.params, "dps": self.dps, "values": self.values}
+        """One layout for every command: command, params, dps, values (and notes); every number a
+        decimal string (``json_numbers_as_strings``)."""
+        payload = {"command": self.command, "params": self.params, "dps": self.dps, "values": self.values}
         if self.notes:
             payload["notes"] = self.notes
-        return payload
+        return json_numbers_as_strings(payload)
+
+
+def json_numbers_as_strings(value):
+    """``value`` with every int as its decimal string and every float as ``repr`` (the shortest
+    decimal that reads back to the same double): JSON consumers never see a number that lost digits."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return {key: json_numbers_as_strings(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_numbers_as_strings(item) for item in value]
+    return value
 
 
 def _closed_forms_at_a(claim_id: str, a_text: str, dps: int, forms: dict, note: str) -> Derived:
@@ -91,7 +114,9 @@ def trap_set(noise: Noise, dps: int, params: dict[str, str]) -> Derived:
     result = trapset.trap_set(noise, dps)
     intervals = [[decimal(low, dps), decimal(high, dps)] for low, high in result.intervals]
     values = {"intervals": intervals, "route": result.route, "certified": result.certified}
-    notes = ["intervals are open; λ = 1/x_i (μ = -∞) lies inside its interval"]
+    notes = ["intervals are open"]
+    if isinstance(noise, FiniteNoise):
+        notes[0] += "; λ = 1/x_i (μ = -∞) lies inside its interval"
     if not result.certified:
         notes.append("endpoints from a grid scan refined by root-finding: two roots closer than the grid can be missed")
     return Derived("result", "trap-set", params, dps, values, notes)

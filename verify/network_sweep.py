@@ -22,6 +22,7 @@ from numerics.precision import decimal
 from theory.errors import ParameterError
 from theory.numbers import parse_exact, parse_list
 
+from .derive import json_numbers_as_strings
 from .options import MAX_DEPTH, MAX_SAMPLES, MAX_WIDTH, NUMBER, SEED, STEPS, Count, progress_bar
 from .report import json_writer, write_outputs
 from .sweep import backend_options, chosen_backend, out_paths
@@ -86,7 +87,7 @@ def wu_minima(lr_grid: str, batch_grid: str, seeds: int, samples: int, width: in
             entry |= {name: repr(row[name]) for name in experiments.MINIMUM_FIELDS[3:7]}
         rows.append(entry)
     return {
-        "result": "sweep wu-minima",
+        "command": "sweep wu-minima",
         "params": {"lr_grid": lr_grid, "batch_grid": batch_grid, "seeds": str(seeds), "samples": str(samples),
                    "width": str(width), "depth": str(depth), "steps": str(steps), "target": target,
                    "replace": str(replace).lower(), "seed": str(seed)},
@@ -150,5 +151,6 @@ def wu_minima_command(lr_grid, batch_grid, seeds, samples, width, depth, steps, 
         payload = wu_minima(lr_grid, batch_grid, seeds, samples, width, depth, steps, target, replace, seed, where,
                             chunk, update)
     payload["figure"] = str(png_path)
-    write_outputs([(json_path, "out", json_writer(payload)), (Path(png_path), "out", figure_writer(payload))])
+    write_outputs([(json_path, "out", json_writer(json_numbers_as_strings(payload))),
+                   (Path(png_path), "out", figure_writer(payload))])
     click.echo(f"sweep wu-minima: {len(payload['rows'])} networks on {where.kind}; wrote {json_path} and {png_path}")

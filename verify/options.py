@@ -105,9 +105,23 @@ def emit(derived: Derived, as_json: bool) -> None:
         return
     click.echo(f"{derived.name}  ({', '.join(f'{k}={v}' for k, v in derived.params.items())}; {derived.dps} digits)")
     for name, value in derived.values.items():
-        click.echo(f"  {name}: {('yes' if value else 'no') if isinstance(value, bool) else value}")
+        click.echo(f"  {name}: {plain(value)}")
     for note in derived.notes:
         click.echo(f"  note: {note}")
+
+
+def plain(value) -> str:
+    """A value as text without Python syntax: yes/no, lists joined by commas, pairs as (a, b),
+    mappings as key = value."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{key} = {plain(item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(item, (list, tuple)) for item in value):
+            return ", ".join("(" + ", ".join(plain(part) for part in item) + ")" for item in value)
+        return ", ".join(plain(item) for item in value)
+    return str(value)
 
 
 @contextmanager

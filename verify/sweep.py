@@ -23,6 +23,7 @@ from numerics.precision import check_dps, decimal
 from theory.errors import ParameterError
 from theory.numbers import parse_exact
 
+from .derive import json_numbers_as_strings
 from .options import MAX_CHUNK, MAX_WORKERS, NUMBER, RUNS, SEED, STEPS, Count, dps_option, progress_bar
 from .report import check_output, json_writer, write_outputs
 from .stats import LEVEL, proportion_interval
@@ -87,7 +88,7 @@ def ziyin_phase(a_grid: str, lr_grid: str, runs: int, steps: int, eps: str, seed
                  "intervals": [[decimal(low, dps), decimal(high, dps)] for low, high in sweeps.ziyin_trap_boundary(a, dps)]}
                 for a in a_values]
     return {
-        "result": "sweep ziyin-phase",
+        "command": "sweep ziyin-phase",
         "params": {"a_grid": a_grid, "lr_grid": lr_grid, "runs": str(runs), "steps": str(steps), "eps": eps,
                    "seed": str(seed), "route": route},
         "dps": dps,
@@ -211,7 +212,8 @@ def ziyin_phase_command(a_grid, lr_grid, runs, steps, eps, seed, route, backend,
     with progress_bar("sweeping") as update:
         payload = ziyin_phase(a_grid, lr_grid, runs, steps, eps, seed, route, dps, where, chunk, update)
     payload["figure"] = str(png_path)
-    write_outputs([(json_path, "out", json_writer(payload)), (png_path, "out", figure_writer(payload))])
+    write_outputs([(json_path, "out", json_writer(json_numbers_as_strings(payload))),
+                   (png_path, "out", figure_writer(payload))])
     click.echo(f"sweep ziyin-phase: {len(payload['a'])} × {len(payload['lr'])} points on {kind}; "
                f"wrote {json_path} and {png_path}")
 
