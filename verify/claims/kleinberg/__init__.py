@@ -2,6 +2,6 @@
 
 from .. import collect
 
-MODULES = ("thm1", "cor2", "thm3", "fig3")
+MODULES = ("thm1", "cor2", "thm3", "fig3", "one_point", "branches", "restarts")
 
 CLAIMS = collect(__name__, MODULES)
