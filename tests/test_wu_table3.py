@@ -1,4 +1,5 @@
-"""wu.table3 (Table 3, Fig. 8): escape from GD minima of small networks where linear stability predicts."""
+"""wu.table3 (Table 3, Fig. 8): escape from GD minima of small networks where linear stability predicts;
+wu.fig9 (§5): L-BFGS's minima and GD's escape from them."""
 
 import json
 
@@ -6,7 +7,8 @@ from claim_helpers import evidence, verdict_tests
 from verify.claim import Verdict
 from verify.claims.wu import table3
 
-EXPECTED = {"wu.table3": ("confirmed", ("confirmed", "confirmed"))}
+EXPECTED = {"wu.table3": ("confirmed", ("confirmed", "confirmed")),
+            "wu.fig9": ("refuted", ("refuted", "confirmed"))}
 
 results, test_verdicts = verdict_tests(EXPECTED)
 
@@ -34,3 +36,12 @@ def test_escape_is_fast_and_data_is_compact(results):
     assert found.observed["slowest escape / steps to converge"] < 0.01
     assert all(len(json.dumps(e.finding.data)) < 50_000 for e in results["wu.table3"].evidence)
     assert evidence(results, "wu.table3", "'The escape").verdict is Verdict.CONFIRMED
+
+
+def test_lbfgs_minima_are_flatter_than_gds_here_and_gd_escapes_where_predicted(results):
+    sharper = evidence(results, "wu.fig9", "'L-BFGS always").finding
+    for run in sharper.data["runs"]:
+        assert run["L-BFGS loss"] < 1e-4 and run["L-BFGS a"] < run["GD (η = 0.1) a"]  # the refutation's data
+        assert run["GD from L-BFGS, a at the end"]["0.5"] < 2 / 0.5 + 0.05  # escaped to the edge of stability of 0.5
+    rule = evidence(results, "wu.fig9", "From the L-BFGS").finding
+    assert rule.observed["runs agreeing with the rule"] == rule.observed["runs"]
