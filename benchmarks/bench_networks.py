@@ -25,19 +25,9 @@ import jax
 import numpy as np
 from jax.flatten_util import ravel_pytree
 
+from bench_simulator import best_of  # benchmarks/ is on the path when this file runs
 from numerics import networks as nw
 from numerics.networks.experiments import Setup
-
-
-def best_of(function, repeats: int) -> float:
-    """The shortest wall time of ``repeats`` calls (after one warm-up call that compiles)."""
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -38,17 +38,7 @@ _BINARY = {
 
 def parse_exact(text: str, parameter: str = "value") -> sp.Expr:
     """Parse ``text`` into an exact, finite, real SymPy number."""
-    if not isinstance(text, str):
-        text = str(text)
-    source = text.strip()
-    if not source:
-        raise ParameterError(parameter, "empty number")
-    if len(source) > MAX_LENGTH:
-        raise ParameterError(parameter, f"longer than {MAX_LENGTH} characters")
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError:
-        raise ParameterError(parameter, f"cannot parse {source!r} as a number") from None
+    source, tree = _syntax_tree(text, parameter, MAX_LENGTH, "number")
     value = _Builder(source, parameter, _CONSTANTS, _FUNCTIONS).build(tree.body)
     if not (value.is_real and value.is_finite):
         raise ParameterError(parameter, f"{source!r} is not a finite real number")
@@ -67,23 +57,26 @@ def parse_expression(text: str, symbols: dict[str, sp.Symbol], parameter: str = 
     """Parse ``text`` into a SymPy expression in the named ``symbols`` (numbers exact, as in
     :func:`parse_exact`; integer powers; sqrt, exp, log, tanh, sin, cos). Unknown names, other
     functions, attributes, subscripts, comparisons and the like are refused."""
-    if not isinstance(text, str):
-        text = str(text)
-    source = text.strip()
-    if not source:
-        raise ParameterError(parameter, "empty expression")
-    if len(source) > MAX_EXPRESSION_LENGTH:
-        raise ParameterError(parameter, f"longer than {MAX_EXPRESSION_LENGTH} characters")
     clash = sorted(set(symbols) & (set(_CONSTANTS) | set(_EXPRESSION_FUNCTIONS)))
     if clash:
         raise ParameterError(parameter, f"symbol names {clash} are reserved (constants and functions)")
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError:
-        raise ParameterError(parameter, f"cannot parse {source!r}") from None
+    source, tree = _syntax_tree(text, parameter, MAX_EXPRESSION_LENGTH, "expression")
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ParameterError(parameter, f"more than {MAX_NODES} syntax nodes")
     return _Builder(source, parameter, _CONSTANTS | dict(symbols), _EXPRESSION_FUNCTIONS, integer_powers=True).build(tree.body)
+
+
+def _syntax_tree(text: str, parameter: str, longest: int, what: str) -> tuple[str, ast.Expression]:
+    """(the stripped text, its Python expression tree) — only parsed, never evaluated."""
+    source = (text if isinstance(text, str) else str(text)).strip()
+    if not source:
+        raise ParameterError(parameter, f"empty {what}")
+    if len(source) > longest:
+        raise ParameterError(parameter, f"longer than {longest} characters")
+    try:
+        return source, ast.parse(source, mode="eval")
+    except SyntaxError:
+        raise ParameterError(parameter, f"cannot parse {source!r} as {'a number' if what == 'number' else 'an expression'}") from None
 
 
 class _Builder:

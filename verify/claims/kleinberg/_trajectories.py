@@ -29,6 +29,18 @@ BATCH = 10
 STEPS_PER_EPOCH = SETUP.samples // BATCH
 
 
+_EXPERIMENTS: dict = {}
+
+
+def shared(ctx, experiment):
+    """``experiment(quick, seed)`` once per claim run (the claim part of the check's seed): every
+    check of the claim and every falsifier rerun reads the same data."""
+    key = (experiment.__module__, experiment.__qualname__, ctx.quick, ctx.seed.entropy, tuple(ctx.seed.spawn_key[:1]))
+    if key not in _EXPERIMENTS:
+        _EXPERIMENTS[key] = experiment(ctx.quick, np.random.SeedSequence(ctx.seed.entropy, spawn_key=key[-1]))
+    return _EXPERIMENTS[key]
+
+
 def child(seed: np.random.SeedSequence, *index: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *index))
 

@@ -38,9 +38,6 @@ def branch(params: tuple, seed: np.random.SeedSequence) -> np.ndarray:
     return tj.train_epochs(start, epochs, [PRINTED_RATE] * epochs, seed).ravel()
 
 
-_CACHE: dict = {}
-
-
 def experiment(quick: bool, seed: np.random.SeedSequence) -> dict:
     """The common prefix, the branches (through ``numerics.sweep``), and every inner product
     ⟨−∇f(x_t^i), x_T^j − x_t^i⟩ over branches i, epochs t after the prefix, and finals j."""
@@ -60,18 +57,11 @@ def experiment(quick: bool, seed: np.random.SeedSequence) -> dict:
     return {"products": products, "prefix": prefix, "epochs": epochs, "distances": distances}
 
 
-def _shared(ctx) -> dict:
-    key = (ctx.quick, ctx.seed.entropy, tuple(ctx.seed.spawn_key[:1]))
-    if key not in _CACHE:
-        _CACHE[key] = experiment(ctx.quick, np.random.SeedSequence(ctx.seed.entropy, spawn_key=key[2]))
-    return _CACHE[key]
-
-
 @simulation("§5.3: at most 0.1% of the inner products of −∇f (any epoch, any branch) with the direction to any "
             "final solution are not positive", version="kleinberg",
             falsifiers=(replace("PRINTED_SIGN", -1, "the inner products predicted negative"),))
 def almost_always_positive(ctx):
-    found = _shared(ctx)
+    found = tj.shared(ctx, experiment)
     values = PRINTED_SIGN * found["products"]
     bad = int(np.sum(values <= 0))
     interval = proportion_interval(bad, len(values), method="exact")

@@ -29,10 +29,6 @@ BALL_EPOCHS = {True: 12, False: 40}  # epochs (evenly spaced from PRINTED_FIRST_
 BATCHES_PER_EPOCH = 5  # stochastic gradients sampled at each epoch's start for 5c
 
 
-def _trials(ctx) -> tuple[np.ndarray, ...]:
-    return tj.trials(EPOCHS[ctx.quick], PRINTED_TRIALS, ctx.seed.entropy, tuple(ctx.seed.spawn_key[:1]))
-
-
 def experiment(quick: bool, seed: np.random.SeedSequence) -> dict:
     """The per-epoch minimum over trials of ⟨−∇f(x_t), x_T − x_t⟩ (5a), the ball statistics at
     sampled epochs of the first trial (5b), and step lengths η_t‖∇f_S(x_t)‖ (5c)."""
@@ -53,14 +49,6 @@ def experiment(quick: bool, seed: np.random.SeedSequence) -> dict:
             "step lengths": [{"epoch": e, "mean": float(s.mean()), "max": float(s.max())} for e, s in enumerate(steps)]}
 
 
-_CACHE: dict = {}
-
-
-def _shared(ctx) -> dict:
-    key = (ctx.quick, ctx.seed.entropy, tuple(ctx.seed.spawn_key[:1]))
-    if key not in _CACHE:
-        _CACHE[key] = experiment(ctx.quick, np.random.SeedSequence(ctx.seed.entropy, spawn_key=key[2]))
-    return _CACHE[key]
 
 
 def _signed(values: np.ndarray) -> np.ndarray:
@@ -70,7 +58,7 @@ def _signed(values: np.ndarray) -> np.ndarray:
 @simulation("Fig. 5a: ⟨−∇f(x_t), x_T − x_t⟩ > 0 at every epoch t ≥ 5, the minimum over 5 trials", version="kleinberg",
             falsifiers=(replace("PRINTED_SIGN", -1, "the inner products predicted negative"),))
 def trajectory_one_point_convex(ctx):
-    found = _shared(ctx)
+    found = tj.shared(ctx, experiment)
     minima = np.array(found["minimum over trials"])[PRINTED_FIRST_EPOCH:]
     good = int(np.sum(_signed(minima)))
     interval = proportion_interval(good, len(minima), method="exact")
@@ -90,7 +78,7 @@ def trajectory_one_point_convex(ctx):
 @simulation("Fig. 5b: ⟨−∇f(w), x_T − x_t⟩ > 0 at 100 random w in the ball of radius 0.5 around x_t", version="kleinberg",
             falsifiers=(replace("PRINTED_SIGN", -1, "the inner products predicted negative"),))
 def neighbourhood_one_point_convex(ctx):
-    balls = _shared(ctx)["balls"]
+    balls = tj.shared(ctx, experiment)["balls"]
     total = len(balls) * PRINTED_POINTS
     good = sum(b["positive"] for b in balls) if PRINTED_SIGN > 0 else sum(PRINTED_POINTS - b["positive"] for b in balls)
     interval = proportion_interval(good, total, method="exact")
@@ -109,7 +97,7 @@ def neighbourhood_one_point_convex(ctx):
 @simulation("Fig. 5c: the SGD step length η‖∇f_S(x_t)‖ is always at most 0.5", version="kleinberg",
             falsifiers=(scale("PRINTED_STEP_BOUND", 0.01),))
 def step_length_bounded(ctx):
-    steps = _shared(ctx)["step lengths"]
+    steps = tj.shared(ctx, experiment)["step lengths"]
     largest = max(s["max"] for s in steps)
     return Finding(
         Verdict.CONFIRMED if largest <= PRINTED_STEP_BOUND else Verdict.REFUTED,

@@ -53,9 +53,6 @@ def task(params: tuple, seed: np.random.SeedSequence) -> np.ndarray:
     return np.array(rows, dtype=float).ravel()
 
 
-_CACHE: dict = {}
-
-
 def experiment(quick: bool, seed: np.random.SeedSequence) -> list[dict]:
     """Every restart of every trial, through ``numerics.sweep``."""
     results = run_sweep(task, [(EPOCHS[quick], RESTARTS[quick])] * TRIALS[quick], seed, Backend("inline"))
@@ -66,13 +63,6 @@ def experiment(quick: bool, seed: np.random.SeedSequence) -> list[dict]:
                          "distance from the initialisation": float(distance), "smallest inner product": float(smallest),
                          "positive inner products": int(positive), "inner products": int(count)})
     return rows
-
-
-def _shared(ctx) -> list[dict]:
-    key = (ctx.quick, ctx.seed.entropy, tuple(ctx.seed.spawn_key[:1]))
-    if key not in _CACHE:
-        _CACHE[key] = experiment(ctx.quick, np.random.SeedSequence(ctx.seed.entropy, spawn_key=key[2]))
-    return _CACHE[key]
 
 
 def _trend(rows, key: str, printed: int, what: str):
@@ -96,20 +86,20 @@ def _trend(rows, key: str, printed: int, what: str):
 @simulation("Later restart epochs give local minima with lower training loss", version="kleinberg",
             falsifiers=(replace("PRINTED_LOSS_TREND", +1, "the training loss predicted to increase"),))
 def loss_decreases(ctx):
-    return _trend(_shared(ctx), "training loss", PRINTED_LOSS_TREND, "final training loss")
+    return _trend(tj.shared(ctx, experiment), "training loss", PRINTED_LOSS_TREND, "final training loss")
 
 
 @simulation("Later restart epochs give local minima farther from the initialisation", version="kleinberg",
             falsifiers=(replace("PRINTED_DISTANCE_TREND", -1, "the distance predicted to decrease"),))
 def distance_grows(ctx):
-    return _trend(_shared(ctx), "distance from the initialisation", PRINTED_DISTANCE_TREND,
+    return _trend(tj.shared(ctx, experiment), "distance from the initialisation", PRINTED_DISTANCE_TREND,
                   "distance of the minimum from the initialisation")
 
 
 @simulation("Each restart's trajectory is one-point convex to its own minimum", version="kleinberg",
             falsifiers=(replace("PRINTED_SIGN", -1, "the inner products predicted negative"),))
 def restart_one_point_convex(ctx):
-    rows = _shared(ctx)
+    rows = tj.shared(ctx, experiment)
     positive, total = sum(r["positive inner products"] for r in rows), sum(r["inner products"] for r in rows)
     good = positive if PRINTED_SIGN > 0 else total - positive
     interval = proportion_interval(good, total, method="exact")
