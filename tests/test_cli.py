@@ -7,6 +7,8 @@ import sys
 import mpmath
 import pytest
 
+from cli_helpers import invoke
+
 CATALOGUE_IDS = [
     "ziyin.prop1", "ziyin.lem1", "ziyin.prop2", "ziyin.cor1", "ziyin.prop3", "ziyin.prop4", "ziyin.prop5",
     "ziyin.prop6", "ziyin.prop9", "ziyin.appc", "ziyin.quartic", "ziyin.toynn", "ext.trap_set", "ext.exact_escape",
@@ -130,3 +132,14 @@ def test_start_up_imports_no_sympy_scipy_or_simulators():
              "if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_version_piped_claims_and_json_to_stdout():
+    from verify.registry import all_claims
+
+    code, out, _ = invoke(["--version"])
+    assert code == 0 and out.startswith("sgdverify ")
+    code, out, _ = invoke(["claims"])  # not a terminal here: ids must not be cut
+    assert code == 0 and all(claim.id in out for claim in all_claims())
+    code, out, err = invoke(["verify", "ziyin.lem1", "--quick", "--json", "-"])
+    assert code == 0 and json.loads(out)["claims"][0]["id"] == "ziyin.lem1" and "ziyin.lem1" in err

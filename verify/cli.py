@@ -20,8 +20,8 @@ from numerics.precision import DEFAULT_DPS, check_dps
 from theory.errors import ParameterError
 
 from . import commands
-from .options import (BATCH, DPS, MAX_DEPTH, MAX_SAMPLES, MAX_WIDTH, NUMBER, RUNS, SEED, STEPS, Count, dps_option,
-                      emit, json_option, option_name, progress_bar)
+from .options import (BATCH, DPS, MAX_DEPTH, MAX_SAMPLES, MAX_WIDTH, NUMBER, ROUTE_HELP, RUNS, SEED, STEPS, Count,
+                      dps_option, emit, json_option, option_name, progress_bar)
 
 VERDICT_STYLE = {"proved": "bold green", "confirmed": "green", "refuted": "bold red", "inconclusive": "yellow"}
 
@@ -59,6 +59,7 @@ def _register_sweeps(group: click.Group) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sgdverify", message="%(prog)s %(version)s")
 def cli():
     """Verify claims about SGD near minima, saddles and maxima: symbolically, at high precision, by simulation."""
 
@@ -83,15 +84,17 @@ def claims(as_json):
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table("id", "paper", "where", "statement", show_lines=False)
+    table.columns[0].no_wrap = True  # ids stay whole at any width, piped or not
     for c in registry:
         table.add_row(c.id, ", ".join(p.key for p in c.papers), escape(c.where), escape(c.summary))
-    Console().print(table)
+    console = Console()
+    console.print(table, width=None if console.is_terminal else max(160, console.width))
 
 
 @cli.command()
 @click.argument("ids", nargs=-1)
 @click.option("--quick", is_flag=True, help="small ensembles and short runs (what CI runs)")
-@click.option("--json", "json_path", help="write the full report to this file")
+@click.option("--json", "json_path", help="write the full report to this file ('-': standard output, the table to stderr)")
 @click.option("--seed", default=0, show_default=True, type=SEED, help="root of every check's SeedSequence")
 @click.option("--dps", default=DEFAULT_DPS, show_default=True, type=DPS, help="significant digits of mpmath work")
 @click.option("--cache", "cache_dir",
@@ -106,7 +109,7 @@ def verify(ids, quick, json_path, seed, dps, cache_dir):
     from .cache import ResultCache, result_from_record
     from .registry import select
     from .report import check_output, report, result_record, write_json_atomic
-    if json_path is not None:
+    if json_path is not None and json_path != "-":
         check_output(json_path, "json")  # before any claim runs
     if cache_dir is not None:
         _check_cache_dir(cache_dir)
@@ -137,6 +140,10 @@ def verify(ids, quick, json_path, seed, dps, cache_dir):
             if not err.is_terminal:
                 err.print(f"{claim.id}: {result.verdict.value}", highlight=False)
     payload = report(records, seed=seed, quick=quick, dps=dps)
+    if json_path == "-":
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        _print_results(results, stderr=True)
+        return
     if json_path:
         write_json_atomic(json_path, payload, "json")
     _print_results(results)
@@ -152,7 +159,7 @@ def _check_cache_dir(path: str) -> None:
         check_output(path, "cache")
 
 
-def _print_results(results):
+def _print_results(results, stderr: bool = False):
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -167,7 +174,7 @@ def _print_results(results):
         ]
         verdict = result.verdict.value
         table.add_row(result.claim.id, f"[{VERDICT_STYLE[verdict]}]{verdict}[/]", "\n".join(lines))
-    console = Console(width=max(120, Console().width))
+    console = Console(width=max(120, Console().width), stderr=stderr)
     console.print(table)
     counts = {}
     for result in results:
@@ -312,7 +319,8 @@ def simulate():
 @click.option("--w0", default="1", show_default=True, type=NUMBER, help="initial point")
 @click.option("--eps", default="1e-3", show_default=True, type=NUMBER, help="escaped means |w_T| > eps")
 @click.option("--seed", default=0, show_default=True, type=SEED, help="SeedSequence entropy")
-@click.option("--route", default="auto", show_default=True, type=click.Choice(["auto", "count", "bits", "float"]))
+@click.option("--route", default="auto", show_default=True, type=click.Choice(["auto", "count", "bits", "float"]),
+              help=ROUTE_HELP)
 @json_option
 def simulate_ziyin(a_text, lr, runs, steps, w0, eps, seed, route, as_json):
     """SGD on x w²/2: values escaped_fraction (|w_T| > eps), mean_log_abs_w, runs, steps."""

@@ -25,6 +25,8 @@ MAX_BATCH = 10**9
 MAX_SEED = 10**38 - 1
 MAX_WORKERS = 1024
 MAX_CHUNK = 10**6
+#: the --route options' help (simulate ziyin, sweep ziyin-phase)
+ROUTE_HELP = "sampler: count (multinomial counts), bits (two equiprobable atoms), float (any law); auto picks the fastest"
 #: `simulate network`: the digits data set's size, and the largest MLP
 MAX_SAMPLES = 1797
 MAX_WIDTH, MAX_DEPTH = 4096, 16

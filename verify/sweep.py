@@ -24,7 +24,7 @@ from theory.errors import ParameterError
 from theory.numbers import parse_exact
 
 from .derive import json_numbers_as_strings
-from .options import MAX_CHUNK, MAX_WORKERS, NUMBER, RUNS, SEED, STEPS, Count, dps_option, progress_bar
+from .options import MAX_CHUNK, MAX_WORKERS, NUMBER, ROUTE_HELP, RUNS, SEED, STEPS, Count, dps_option, progress_bar
 from .report import check_output, json_writer, write_outputs
 from .stats import LEVEL, proportion_interval
 
@@ -200,7 +200,7 @@ def chosen_backend(backend: str | None, scheduler: str | None, workers: int | No
 @click.option("--steps", required=True, type=STEPS, help="SGD steps T")
 @click.option("--eps", default="1e-3", show_default=True, type=NUMBER, help="escaped means |w_T| > eps (a positive rational)")
 @click.option("--seed", default=0, show_default=True, type=SEED, help="root SeedSequence; task i uses its i-th child")
-@click.option("--route", default="auto", show_default=True, type=click.Choice(["auto", *ROUTES]))
+@click.option("--route", default="auto", show_default=True, type=click.Choice(["auto", *ROUTES]), help=ROUTE_HELP)
 @backend_options("grid points per submitted task (default: one row of λ)")
 @click.option("--out", default=DEFAULT_OUT, show_default=True, help="base name: writes OUT.json and OUT.png")
 @dps_option
