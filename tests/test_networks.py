@@ -231,3 +231,18 @@ def test_minimum_task_is_reproducible_on_every_backend_and_reports_divergence():
     start = setup.model().init(ex.init_seed(np.random.SeedSequence(5, spawn_key=(0,))))
     initial = float(np.mean([setup.per_sample_loss()(start, x, y) for x, y in zip(*setup.dataset().arrays)]))
     assert 0 < rows[0]["loss"] < initial and rows[0]["sharpness"] > 0 and rows[0]["nonuniformity"] > 0
+
+
+def test_curvature_products_compile_once_per_loss_and_layout():
+    from numerics.networks.curvature import _compiled
+
+    data = nw.digits(30, seed=6).arrays
+    model = nw.mlp(4)
+    loss = nw.per_sample_loss(model)
+    first = nw.sharpness(loss, model.init(1), data)
+    before = _compiled.cache_info().misses
+    second = nw.sharpness(loss, model.init(2), data)
+    nw.nonuniformity(loss, model.init(3), data)
+    nw.nonuniformity(loss, model.init(4), data)
+    assert _compiled.cache_info().misses == before + 1  # the Σ product once; H's product reused
+    assert first.value != second.value

@@ -9,6 +9,7 @@ With L(w) = (1/n) Σᵢ ℓ(w, xᵢ, yᵢ), Hᵢ = ∇²ℓ(w, xᵢ, yᵢ) and H
   D^{-1/2} H D^{-1/2}, which has the same eigenvalues.
 
 Hessian-vector products are forward-over-reverse (``jax.jvp`` of ``jax.grad``), jit-compiled;
+the products are compiled once per (loss, parameter layout) and reused for every point;
 the largest eigenvalue comes from ARPACK's Lanczos (``scipy.sparse.linalg.eigsh``) on a
 ``LinearOperator``, and every result carries its residual ‖Av − λv‖ (v the unit Ritz vector), one
 extra product computed after convergence. For a symmetric A some eigenvalue lies within the residual
@@ -23,14 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.flatten_util import ravel_pytree
 from scipy.sparse.linalg import LinearOperator, eigsh
 
 from theory.errors import ParameterError
+
+from .training import _layout
 
 #: eigsh's relative accuracy for the Ritz value (the residual is reported whatever it is)
 LANCZOS_TOL = 1e-12
@@ -51,8 +54,19 @@ class Eigen:
 
 
 def _flat(per_sample_loss: Callable, params):
-    w, unravel = ravel_pytree(params)
-    return w, lambda flat, *sample: per_sample_loss(unravel(flat), *sample)
+    w, unravel = _layout(params)
+    return w, _flat_loss(per_sample_loss, unravel)
+
+
+@lru_cache(maxsize=256)
+def _flat_loss(per_sample_loss: Callable, unravel: Callable) -> Callable:
+    """ℓ(flat w, *sample), one object per (loss, parameter layout): compiled products are reused."""
+    return lambda flat, *sample: per_sample_loss(unravel(flat), *sample)
+
+
+@lru_cache(maxsize=256)
+def _compiled(product: Callable) -> Callable:
+    return jax.jit(product)
 
 
 def _hvp(function: Callable) -> Callable:
@@ -66,15 +80,18 @@ def _mean_loss(loss: Callable, data) -> Callable:
     return lambda w, *arrays: jnp.mean(over(w, *arrays))
 
 
-def _hessian_product(loss: Callable, data) -> Callable:
-    return _hvp(_mean_loss(loss, data))
+@lru_cache(maxsize=256)
+def _hessian_product(loss: Callable, count: int) -> Callable:
+    """(w, v, *data) ↦ Hv for ``count`` data arrays."""
+    return _hvp(lambda w, *arrays: jnp.mean(jax.vmap(loss, in_axes=(None,) + (0,) * count)(w, *arrays)))
 
 
-def _sigma_product(loss: Callable, data) -> Callable:
+@lru_cache(maxsize=256)
+def _sigma_product(loss: Callable, count: int) -> Callable:
     sample_hvp = _hvp(loss)
-    shared_v = jax.vmap(sample_hvp, in_axes=(None, None) + (0,) * len(data))
-    own_v = jax.vmap(sample_hvp, in_axes=(None, 0) + (0,) * len(data))
-    full = _hessian_product(loss, data)
+    shared_v = jax.vmap(sample_hvp, in_axes=(None, None) + (0,) * count)
+    own_v = jax.vmap(sample_hvp, in_axes=(None, 0) + (0,) * count)
+    full = _hessian_product(loss, count)
 
     def product(w, v, *arrays):
         hv = shared_v(w, v, *arrays)  # (n, d): Hᵢv
@@ -85,7 +102,7 @@ def _sigma_product(loss: Callable, data) -> Callable:
 
 def _operator(product: Callable, w, data, scale=None) -> LinearOperator:
     """The d×d operator v ↦ product(w, v, *data), optionally as S·A·S with S = diag(scale)."""
-    compiled = jax.jit(product)
+    compiled = _compiled(product)
     arrays = tuple(jnp.asarray(a) for a in data)
 
     def matvec(v):
@@ -100,13 +117,13 @@ def _operator(product: Callable, w, data, scale=None) -> LinearOperator:
 def hessian_operator(per_sample_loss: Callable, params, data) -> LinearOperator:
     """H = ∇²L as a scipy ``LinearOperator`` on the flat parameter vector."""
     w, loss = _flat(per_sample_loss, params)
-    return _operator(_hessian_product(loss, data), w, data)
+    return _operator(_hessian_product(loss, len(data)), w, data)
 
 
 def sigma_operator(per_sample_loss: Callable, params, data) -> LinearOperator:
     """Σ = (1/n) Σᵢ Hᵢ² − H² as a scipy ``LinearOperator`` (per-sample HVPs by ``vmap``)."""
     w, loss = _flat(per_sample_loss, params)
-    return _operator(_sigma_product(loss, data), w, data)
+    return _operator(_sigma_product(loss, len(data)), w, data)
 
 
 def top_eigen(operator: LinearOperator, seed=0, tol: float = LANCZOS_TOL) -> tuple[float, np.ndarray, float, int]:
@@ -159,7 +176,7 @@ def preconditioned_sharpness(per_sample_loss: Callable, params, data, diagonal, 
     if diagonal.shape != (w.size,) or not np.all(np.isfinite(diagonal) & (diagonal > 0)):
         raise ParameterError("diagonal", f"must be {w.size} positive finite numbers")
     scale = jnp.asarray(1 / np.sqrt(diagonal))
-    operator = _operator(_hessian_product(loss, data), w, data, scale)
+    operator = _operator(_hessian_product(loss, len(data)), w, data, scale)
     value, vector, residual, products = top_eigen(operator, seed, tol)
     u = np.asarray(scale) * vector
     return Eigen(value, value, residual, residual, u / np.linalg.norm(u), products)
