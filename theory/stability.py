@@ -88,10 +88,6 @@ class Model:
     def hessian_forms(self) -> tuple[sp.Matrix, ...]:
         return tuple(sp.hessian(f, self.params) for f in self.sample_losses)
 
-    @property
-    def expected_loss(self) -> sp.Expr:
-        return sp.Add(*(p * f for p, f in zip(self.probs, self.sample_losses)))
-
     def at(self, point: dict) -> dict:
         missing = [str(w) for w in self.params if w not in point]
         if missing:
