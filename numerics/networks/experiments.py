@@ -19,6 +19,7 @@ from functools import cache
 
 import numpy as np
 
+from ..sweep import task_seed
 from .curvature import nonuniformity, sharpness
 from .data import Dataset, corrupt_labels, digits
 from .mlp import MLP, mlp, per_sample_loss
@@ -74,11 +75,11 @@ def _loss(width: int, depth: int, init_scale: float, loss: str):
 
 def init_seed(seed: np.random.SeedSequence) -> np.random.SeedSequence:
     """The initialisation's seed: child 0 of a task's seed (child 1 draws the batches)."""
-    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, 0))
+    return task_seed(seed, 0)
 
 
 def batch_seed(seed: np.random.SeedSequence) -> np.random.SeedSequence:
-    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, 1))
+    return task_seed(seed, 1)
 
 
 def minimum(params: tuple, seed: np.random.SeedSequence) -> np.ndarray:

@@ -20,7 +20,7 @@ from jax.flatten_util import ravel_pytree
 
 from numerics import networks
 from numerics.networks.experiments import Setup, init_seed
-from numerics.sweep import Backend, run_sweep
+from numerics.sweep import Backend, run_sweep, task_seed
 
 PRINTED_RATES = (0.1, 0.01, 0.001)  # "0.1 initially, 0.01 after epoch 150, and 0.001 after epoch 225" (of 300)
 PRINTED_SWITCHES = (150 / 300, 225 / 300)
@@ -39,10 +39,6 @@ def shared(ctx, experiment):
     if key not in _EXPERIMENTS:
         _EXPERIMENTS[key] = experiment(ctx.quick, np.random.SeedSequence(ctx.seed.entropy, spawn_key=key[-1]))
     return _EXPERIMENTS[key]
-
-
-def child(seed: np.random.SeedSequence, *index: int) -> np.random.SeedSequence:
-    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *index))
 
 
 @cache
@@ -82,7 +78,7 @@ def train_epochs(start, epochs: int, rates: list[float], seed: np.random.SeedSeq
         rate = rates[done]
         length = next((e for e in range(done, epochs) if rates[e] != rate), epochs) - done
         run = networks.train(SETUP.per_sample_loss(), params, SETUP.dataset().arrays, rate, length * STEPS_PER_EPOCH,
-                             batch=BATCH, seed=child(seed, done), patience=None, every=STEPS_PER_EPOCH, record=True)
+                             batch=BATCH, seed=task_seed(seed, done), patience=None, every=STEPS_PER_EPOCH, record=True)
         rows.extend(run.trajectory[1:])
         params, done = run.params, done + length
     return np.array(rows)
@@ -102,7 +98,7 @@ def trial(params: tuple, seed: np.random.SeedSequence) -> np.ndarray:
     """Sweep task: (epochs,) → one trial's trajectory under the printed schedule, flattened
     ((epochs + 1) × d values)."""
     (epochs,) = params
-    return train_epochs(initial(seed), epochs, schedule(epochs), child(seed, 1)).ravel()
+    return train_epochs(initial(seed), epochs, schedule(epochs), task_seed(seed, 1)).ravel()
 
 
 @cache

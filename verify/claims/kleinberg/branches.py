@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from numerics.sweep import Backend, run_sweep
+from numerics.sweep import Backend, run_sweep, task_seed
 
 from ...claim import Claim, Finding, Verdict, replace, simulation
 from ...papers import KLEINBERG
@@ -43,9 +43,9 @@ def experiment(quick: bool, seed: np.random.SeedSequence) -> dict:
     ⟨−∇f(x_t^i), x_T^j − x_t^i⟩ over branches i, epochs t after the prefix, and finals j."""
     epochs = EPOCHS[quick]
     prefix = max(1, round(PRINTED_PREFIX_FRACTION * epochs))
-    common = tj.train_epochs(tj.initial(seed), prefix, [PRINTED_RATE] * prefix, tj.child(seed, 1))
+    common = tj.train_epochs(tj.initial(seed), prefix, [PRINTED_RATE] * prefix, task_seed(seed, 1))
     rest = epochs - prefix
-    results = run_sweep(branch, [(common[-1], rest)] * BRANCHES[quick], tj.child(seed, 2), Backend("inline"))
+    results = run_sweep(branch, [(common[-1], rest)] * BRANCHES[quick], task_seed(seed, 2), Backend("inline"))
     paths = [r.reshape(rest + 1, tj.SETUP.size) for r in results]
     finals = np.array([p[-1] for p in paths])
     products = []

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from numerics.sweep import task_seed
+
 from ...claim import Claim, Finding, Verdict, replace, scale, simulation
 from ...papers import KLEINBERG
 from ...stats import proportion_interval
@@ -34,7 +36,7 @@ def experiment(quick: bool, seed: np.random.SeedSequence) -> dict:
     sampled epochs of the first trial (5b), and step lengths η_t‖∇f_S(x_t)‖ (5c)."""
     trajectories = tj.trials(EPOCHS[quick], PRINTED_TRIALS, seed.entropy, tuple(seed.spawn_key[:1]))
     products = np.array([tj.inner_products(t[:-1], t[-1]) for t in trajectories])  # (trials, epochs)
-    rng = np.random.Generator(np.random.PCG64(tj.child(seed, 99)))
+    rng = np.random.Generator(np.random.PCG64(task_seed(seed, 99)))
     first = trajectories[0]
     epochs = np.unique(np.linspace(PRINTED_FIRST_EPOCH, EPOCHS[quick] - 1, BALL_EPOCHS[quick]).astype(int))
     balls = []

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from numerics.sweep import Backend, run_sweep
+from numerics.sweep import Backend, run_sweep, task_seed
 
 from ...claim import Claim, Finding, Verdict, replace, simulation
 from ...papers import KLEINBERG
@@ -42,11 +42,11 @@ def task(params: tuple, seed: np.random.SeedSequence) -> np.ndarray:
     initialisation, smallest and count-positive of ⟨−∇f(x_t), x_end − x_t⟩ along the restart]."""
     epochs, restarts = params
     start = tj.initial(seed)
-    long_run = tj.train_epochs(start, epochs, [PRINTED_LONG_RATE] * epochs, tj.child(seed, 1))
+    long_run = tj.train_epochs(start, epochs, [PRINTED_LONG_RATE] * epochs, task_seed(seed, 1))
     length = round(PRINTED_RESTART_FRACTION * epochs)
     rows = []
     for index, epoch in enumerate(np.linspace(epochs / restarts, epochs, restarts).astype(int)):
-        path = tj.train_epochs(long_run[epoch], length, [PRINTED_RESTART_RATE] * length, tj.child(seed, 2, index))
+        path = tj.train_epochs(long_run[epoch], length, [PRINTED_RESTART_RATE] * length, task_seed(task_seed(seed, 2), index))
         products = tj.inner_products(path[:-1], path[-1])
         rows.append([epoch, tj.full_loss(path[-1]), float(np.linalg.norm(path[-1] - start)),
                      float(products.min()), float(np.sum(products > 0)), len(products)])

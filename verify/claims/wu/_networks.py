@@ -59,10 +59,6 @@ def setup(init_scale: float = 1.0) -> Setup:
     return Setup(samples=SAMPLES, width=WIDTH, depth=DEPTH, init_scale=float(init_scale))
 
 
-def child(seed: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
-    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, index))
-
-
 def measured_steps(steps: int, every: int, points: int) -> list[int]:
     """``points`` checkpoints spaced geometrically from steps/10 to steps (multiples of ``every``)."""
     raw = np.geomspace(steps / 10, steps, points)
