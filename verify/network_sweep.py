@@ -19,11 +19,13 @@ import sympy as sp
 from numerics import sweep as sweeps
 from numerics.networks import experiments
 from numerics.precision import decimal
+from theory import wu
 from theory.errors import ParameterError
 from theory.numbers import parse_exact, parse_list
 
 from .derive import json_numbers_as_strings
 from .options import MAX_DEPTH, MAX_SAMPLES, MAX_WIDTH, NUMBER, SEED, STEPS, Count, progress_bar
+from .simulation import check_network
 from .report import json_writer, write_outputs
 from .sweep import backend_options, chosen_backend, out_paths
 
@@ -35,10 +37,12 @@ BLOCK = 100
 
 
 def nonuniformity_bound(lr: sp.Expr, batch: int | None, samples: int, replace: bool) -> sp.Expr | None:
-    """Eq. (9)'s largest stable s: √(B(n−1)/(n−B))/η without replacement, √B/η with; None for GD."""
-    if batch is None or (batch == samples and not replace):
+    """Eq. (9)'s largest stable s (``theory.wu.rectangle_at``, from the derived batch factor c_B):
+    √(B(n−1)/(n−B))/η without replacement, √B/η with; None for GD (c_B = 0)."""
+    if batch is None:
         return None
-    return sp.sqrt(sp.Integer(batch) if replace else sp.Rational(batch * (samples - 1), samples - batch)) / lr
+    bound = wu.rectangle_at(lr, batch, samples, replace)[1]
+    return None if bound == sp.oo else bound
 
 
 def _batches(text: str, samples: int) -> list[int | None]:
@@ -65,10 +69,9 @@ def wu_minima(lr_grid: str, batch_grid: str, seeds: int, samples: int, width: in
     goal = parse_exact(target, "target")
     if not (goal.is_Rational and goal.is_positive):
         raise ParameterError("target", f"must be a positive number, got {goal}")
-    for name, value, low, high in (("samples", samples, 2, MAX_SAMPLES), ("width", width, 1, MAX_WIDTH),
-                                   ("depth", depth, 1, MAX_DEPTH), ("seeds", seeds, 1, MAX_POINTS)):
-        if not low <= value <= high:
-            raise ParameterError(name, f"must be in [{low}, {high}], got {value}")
+    check_network(samples, width, depth)
+    if not 1 <= seeds <= MAX_POINTS:
+        raise ParameterError("seeds", f"must be in [1, {MAX_POINTS}], got {seeds}")
     batches = _batches(batch_grid, samples)
     if len(rates) * len(batches) * seeds > MAX_POINTS:
         raise ParameterError("seeds", f"η × B × seeds = {len(rates) * len(batches) * seeds} grid points, past {MAX_POINTS}")

@@ -8,7 +8,7 @@ import sympy as sp
 from numerics import exact_law, linear
 from numerics.multiplicative_sim import escape_count
 from numerics.precision import decimal
-from theory import ziyin
+from theory import wu, ziyin
 from theory.errors import ParameterError
 from theory.numbers import parse_exact, parse_list
 
@@ -112,6 +112,14 @@ MAX_WORK = 10**13
 NETWORK_BLOCK = 100
 
 
+def check_network(samples: int, width: int, depth: int) -> None:
+    """The network commands' sizes: 2 ≤ samples ≤ the digits set, 1 ≤ width, depth ≤ their limits."""
+    for name, value, low, high in (("samples", samples, 2, MAX_SAMPLES), ("width", width, 1, MAX_WIDTH),
+                                   ("depth", depth, 1, MAX_DEPTH)):
+        if not low <= value <= high:
+            raise ParameterError(name, f"must be in [{low}, {high}], got {value}")
+
+
 def network(optimizer: str, lr: str, batch: int | None, replace: bool, width: int, depth: int, samples: int,
             steps: int, seed: int, loss: str = "mse", target: str | None = None, progress=None) -> Derived:
     """Train one MLP on ``samples`` digits (GD, or SGD with batches of B) until the loss stops falling
@@ -125,9 +133,7 @@ def network(optimizer: str, lr: str, batch: int | None, replace: bool, width: in
     rate = parse_exact(lr, "lr")
     if not (rate.is_Rational and rate.is_positive):
         raise ParameterError("lr", f"learning rate must be a positive number, got {rate}")
-    for name, value, high in (("samples", samples, MAX_SAMPLES), ("width", width, MAX_WIDTH), ("depth", depth, MAX_DEPTH)):
-        if not 1 + (name == "samples") <= value <= high:
-            raise ParameterError(name, f"must be in [{1 + (name == 'samples')}, {high}], got {value}")
+    check_network(samples, width, depth)
     if optimizer == "gd" and (batch is not None or replace):
         raise ParameterError("batch", "GD uses every sample: --batch and --replace are for --optimizer sgd")
     if optimizer == "sgd" and batch is None:
@@ -165,13 +171,10 @@ def network(optimizer: str, lr: str, batch: int | None, replace: bool, width: in
         for name, measured in both.items():
             values |= {name: repr(measured.value), f"{name}_residual": repr(measured.residual),
                        f"{name}_error": repr(measured.error)}
-        size = samples if batch is None else batch
-        factor = (sp.Rational(size * (samples - 1), samples - size) if not replace and size < samples
-                  else sp.Integer(size) if replace else sp.oo)
-        values["gd_sharpness_bound"] = decimal(2 / rate, 17)
-        values["sharpness_within_bound"] = both["sharpness"].value <= float(2 / rate) + both["sharpness"].error
-        if batch is not None and factor != sp.oo:
-            bound = sp.sqrt(factor) / rate
+        sharpness_bound, bound = wu.rectangle_at(rate, samples if batch is None else batch, samples, replace)
+        values["gd_sharpness_bound"] = decimal(sharpness_bound, 17)
+        values["sharpness_within_bound"] = both["sharpness"].value <= float(sharpness_bound) + both["sharpness"].error
+        if bound != sp.oo:
             values["nonuniformity_bound"] = decimal(bound, 17)
             values["nonuniformity_within_bound"] = both["nonuniformity"].value <= float(bound) + both["nonuniformity"].error
         if run.stopped == "steps":
