@@ -10,7 +10,8 @@ Public API:
 - data: :func:`digits` (scikit-learn's 8×8 digits, a seeded subset, one-hot targets) and
   :func:`corrupt_labels` (a copy with a seeded fraction of wrong labels), :class:`Dataset`;
 - models: :class:`MLP`, :func:`mlp`, :func:`per_sample_loss`, :func:`key` (SeedSequence → JAX key);
-- training: :func:`train` (GD, SGD with or without replacement), :class:`Run`;
+- training: :func:`train` (GD, SGD with or without replacement), :class:`Run`; :func:`flat_loss` and
+  :func:`mean_loss` (the per-sample loss of the flat parameters, and its mean over the samples);
 - curvature: :func:`sharpness_and_nonuniformity` (both, for any model), :func:`sharpness` λmax(H),
   :func:`nonuniformity` √λmax(Σ),
   :func:`preconditioned_sharpness` λmax(D⁻¹H), each an :class:`Eigen` with its residual;
@@ -36,7 +37,7 @@ from .curvature import (
 from .data import Dataset, corrupt_labels, digits
 from .experiments import Setup, minimum
 from .mlp import MLP, key, mlp, per_sample_loss
-from .training import Run, train
+from .training import Run, flat_loss, mean_loss, train
 
 __all__ = [
     "MLP",
@@ -47,9 +48,11 @@ __all__ = [
     "corrupt_labels",
     "dense_hessian",
     "dense_sample_hessians",
+    "flat_loss",
     "digits",
     "hessian_operator",
     "key",
+    "mean_loss",
     "minimum",
     "mlp",
     "nonuniformity",

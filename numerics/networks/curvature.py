@@ -33,7 +33,7 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 
 from theory.errors import ParameterError
 
-from .training import _layout
+from .training import _layout, flat_loss, mean_loss
 
 #: eigsh's relative accuracy for the Ritz value (the residual is reported whatever it is)
 LANCZOS_TOL = 1e-12
@@ -55,13 +55,7 @@ class Eigen:
 
 def _flat(per_sample_loss: Callable, params):
     w, unravel = _layout(params)
-    return w, _flat_loss(per_sample_loss, unravel)
-
-
-@lru_cache(maxsize=256)
-def _flat_loss(per_sample_loss: Callable, unravel: Callable) -> Callable:
-    """ℓ(flat w, *sample), one object per (loss, parameter layout): compiled products are reused."""
-    return lambda flat, *sample: per_sample_loss(unravel(flat), *sample)
+    return w, flat_loss(per_sample_loss, unravel)
 
 
 @lru_cache(maxsize=256)
@@ -75,15 +69,10 @@ def _hvp(function: Callable) -> Callable:
     return lambda w, v, *args: jax.jvp(lambda u: gradient(u, *args), (w,), (v,))[1]
 
 
-def _mean_loss(loss: Callable, data) -> Callable:
-    over = jax.vmap(loss, in_axes=(None,) + (0,) * len(data))
-    return lambda w, *arrays: jnp.mean(over(w, *arrays))
-
-
 @lru_cache(maxsize=256)
 def _hessian_product(loss: Callable, count: int) -> Callable:
     """(w, v, *data) ↦ Hv for ``count`` data arrays."""
-    return _hvp(lambda w, *arrays: jnp.mean(jax.vmap(loss, in_axes=(None,) + (0,) * count)(w, *arrays)))
+    return _hvp(mean_loss(loss, count))
 
 
 @lru_cache(maxsize=256)
@@ -185,7 +174,7 @@ def preconditioned_sharpness(per_sample_loss: Callable, params, data, diagonal, 
 def dense_hessian(per_sample_loss: Callable, params, data) -> np.ndarray:
     """H as a dense d×d array by ``jax.hessian`` (for cross-checks at small d)."""
     w, loss = _flat(per_sample_loss, params)
-    return np.asarray(jax.hessian(_mean_loss(loss, data))(w, *[jnp.asarray(a) for a in data]))
+    return np.asarray(jax.hessian(mean_loss(loss, len(data)))(w, *[jnp.asarray(a) for a in data]))
 
 
 def dense_sample_hessians(per_sample_loss: Callable, params, data) -> np.ndarray:

@@ -64,7 +64,20 @@ def _batch_indices(step_key, n: int, batch: int, replace: bool):
 
 
 def _per_sample(loss: Callable, count: int) -> Callable:
+    """(w, *data) ↦ the vector of ℓ(w, *sample) over the samples of ``count`` data arrays."""
     return jax.vmap(loss, in_axes=(None,) + (0,) * count)
+
+
+def mean_loss(loss: Callable, count: int) -> Callable:
+    """(w, *data) ↦ L(w) = (1/n) Σᵢ ℓ(w, *sampleᵢ)."""
+    per_sample = _per_sample(loss, count)
+    return lambda w, *arrays: jnp.mean(per_sample(w, *arrays))
+
+
+@lru_cache(maxsize=256)
+def flat_loss(per_sample_loss: Callable, unravel: Callable) -> Callable:
+    """ℓ(flat w, *sample), one object per (loss, parameter layout), so compilations keyed on it are reused."""
+    return lambda flat, *sample: per_sample_loss(unravel(flat), *sample)
 
 
 @lru_cache(maxsize=256)
@@ -73,9 +86,8 @@ def _compiled(per_sample_loss: Callable, unravel: Callable, count: int, n: int, 
     """(advance, full_loss), jit-compiled: advance(w, η, run key, first step, *data) is w after
     ``length`` steps, full_loss(w, *data) the full-batch loss. Keyed on the layout's ``unravel``
     (one per parameter structure, see :func:`_layout`), so equal calls share one compilation."""
-    loss = lambda flat, *sample: per_sample_loss(unravel(flat), *sample)
-    per_sample = _per_sample(loss, count)
-    gradient = jax.grad(lambda w, arrays: jnp.mean(per_sample(w, *arrays)))
+    full_loss = mean_loss(flat_loss(per_sample_loss, unravel), count)
+    gradient = jax.grad(lambda w, arrays: full_loss(w, *arrays))
 
     def advance(w, lr, run_key, first, *arrays):
         def step(w, t):
@@ -88,7 +100,7 @@ def _compiled(per_sample_loss: Callable, unravel: Callable, count: int, n: int, 
 
         return jax.lax.scan(step, w, first + jnp.arange(length))[0]
 
-    return jax.jit(advance), jax.jit(lambda w, *arrays: jnp.mean(per_sample(w, *arrays)))
+    return jax.jit(advance), jax.jit(full_loss)
 
 
 _LAYOUTS: dict = {}

@@ -43,16 +43,16 @@ def shared(ctx, experiment):
 
 @cache
 def _flat_loss():
-    """(unravel, f(w) the full-batch loss of the flat parameters, jitted ∇f, jitted batched ∇f)."""
-    loss, (x, y) = SETUP.per_sample_loss(), SETUP.dataset().arrays
+    """(unravel, f(w) the full-batch loss of the flat parameters, jitted ∇f, jitted batched ∇f, jitted
+    ∇ of the mean loss over given samples (w, x, y))."""
+    (x, y) = (jnp.asarray(a) for a in SETUP.dataset().arrays)
     unravel = ravel_pytree(SETUP.model().init(0))[1]
-    x, y = jnp.asarray(x), jnp.asarray(y)
+    over = networks.mean_loss(networks.flat_loss(SETUP.per_sample_loss(), unravel), 2)
 
     def full(w):
-        return jnp.mean(jax.vmap(lambda xi, yi: loss(unravel(w), xi, yi))(x, y))
+        return over(w, x, y)
 
-    gradient = jax.jit(jax.grad(full))
-    return unravel, full, gradient, jax.jit(jax.vmap(jax.grad(full)))
+    return unravel, full, jax.jit(jax.grad(full)), jax.jit(jax.vmap(jax.grad(full))), jax.jit(jax.grad(over))
 
 
 def gradient(w: np.ndarray) -> np.ndarray:
@@ -123,20 +123,10 @@ def ball(centre: np.ndarray, radius: float, count: int, rng: np.random.Generator
     return centre + directions * radii[:, None]
 
 
-@cache
-def _batch_gradient():
-    loss, unravel = SETUP.per_sample_loss(), _flat_loss()[0]
-
-    def value(w, xb, yb):
-        return jnp.mean(jax.vmap(lambda xi, yi: loss(unravel(w), xi, yi))(xb, yb))
-
-    return jax.jit(jax.grad(value))
-
-
 def batch_gradient_norms(w: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
     """‖∇f_S(w)‖ for ``count`` batches S of B samples drawn without replacement."""
     x, y = SETUP.dataset().arrays
-    grad = _batch_gradient()
+    grad = _flat_loss()[4]
     norms = []
     for _ in range(count):
         chosen = rng.choice(len(x), BATCH, replace=False)

@@ -44,7 +44,8 @@ def lbfgs_minimum(seed: np.random.SeedSequence) -> tuple[np.ndarray, float, int]
     """L-BFGS-B on the flat parameters from the seed's initialisation until loss < ``table3.TARGET``."""
     loss, (x, y) = SETUP.per_sample_loss(), SETUP.dataset().arrays
     start, unravel = ravel_pytree(SETUP.model().init(init_seed(seed)))
-    value_and_grad = jax.jit(jax.value_and_grad(lambda w: jnp.mean(jax.vmap(lambda a, b: loss(unravel(w), a, b))(x, y))))
+    over = networks.mean_loss(networks.flat_loss(loss, unravel), 2)
+    value_and_grad = jax.jit(jax.value_and_grad(lambda w: over(w, x, y)))
 
     def objective(w):
         value, grad = value_and_grad(jnp.asarray(w))
