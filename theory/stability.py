@@ -247,21 +247,11 @@ class Point:
 
     @cached_property
     def second_moment_maps(self) -> tuple[sp.Matrix, sp.Matrix]:
-        """(L, K) as matrices on symmetric r×r matrices X (coordinates X[i, j], i ≤ j):
-        L(X) = C̄X + XC̄ᵀ, K(X) = C̄XC̄ᵀ + c_B(E[CᵢXCᵢᵀ] − C̄XC̄ᵀ)."""
+        """(L, K) on symmetric r×r matrices X of the reduced coordinates: L(X) = C̄X + XC̄ᵀ,
+        K(X) = C̄XC̄ᵀ + c_B(E[CᵢXCᵢᵀ] − C̄XC̄ᵀ) (``symmetric_maps``)."""
         matrices, _ = self.samples_for_batches
-        mean, factor = self.reduced_mean, self.batch_factor
-        size = mean.shape[0]
-        pairs = [(i, j) for i in range(size) for j in range(i, size)]
-        columns_l, columns_k = [], []
-        for i, j in pairs:
-            x = sp.zeros(size, size)
-            x[i, j] = x[j, i] = 1
-            outer = mean * x * mean.T
-            within = sp.Add(*(c * x * c.T for c in matrices)) / len(matrices)
-            columns_l.append(_coordinates(mean * x + x * mean.T, pairs))
-            columns_k.append(_coordinates(outer + factor * (within - outer), pairs))
-        return sp.Matrix.hstack(*columns_l), sp.Matrix.hstack(*columns_k)
+        weights = [sp.Rational(1, len(matrices))] * len(matrices)
+        return symmetric_maps(self.reduced_mean, matrices, weights, self.batch_factor)
 
     @cached_property
     def mean_square_polynomial(self) -> sp.Poly | None:
@@ -292,9 +282,7 @@ class Point:
     def second_moment_radius_at(self, lr: sp.Expr) -> sp.Expr:
         """ρ(T_η) at a given η, exactly (the largest |eigenvalue| of X − ηL(X) + η²K(X))."""
         ell, k = self.second_moment_maps
-        operator = sp.eye(ell.shape[0]) - lr * ell + lr**2 * k
-        roots = operator.charpoly(mu).all_roots()
-        return max(abs(r) for r in roots)
+        return spectral_radius(sp.eye(ell.shape[0]) - lr * ell + lr**2 * k)
 
     # --- a stationary point of the expected loss that is not a fixed point of SGD -----------
     @property
@@ -308,28 +296,17 @@ class Point:
         is 0). None when ρ(T_η) ≥ 1 on the full space (then no stationary moment exists)."""
         if not self.expected_gradient.is_zero_matrix:
             raise ParameterError("at", "the expected gradient is not zero here: not a stationary point of the loss")
-        size = len(self.model.params)
-        pairs = [(i, j) for i in range(size) for j in range(i, size)]
-        _, count = self.samples_for_batches
-        factor, mean = self.batch_factor, self.mean_hessian
-        probs = self.model.probs
-        columns = []
-        for i, j in pairs:
-            x = sp.zeros(size, size)
-            x[i, j] = x[j, i] = 1
-            step = sp.eye(size) - lr * mean
-            outer = step * x * step
-            spread = sp.Add(*(p * h * x * h for p, h in zip(probs, self.hessians))) - mean * x * mean
-            columns.append(_coordinates(outer + lr**2 * factor * spread, pairs))
-        operator = sp.Matrix.hstack(*columns)
-        roots = operator.charpoly(mu).all_roots()
-        if max(abs(r) for r in roots) >= 1:
+        size, probs, factor = len(self.model.params), self.model.probs, self.batch_factor
+        ell, k = symmetric_maps(self.mean_hessian, self.hessians, probs, factor)
+        operator = sp.eye(ell.shape[0]) - lr * ell + lr**2 * k  # T_η on symmetric d×d matrices
+        if spectral_radius(operator) >= 1:
             return None
+        pairs = _pairs(size)
         noise = lr**2 * factor * sp.Add(*(p * g * g.T for p, g in zip(probs, self.gradients)))
         solution = (sp.eye(len(pairs)) - operator).LUsolve(_coordinates(noise, pairs))
         moment = sp.zeros(size, size)
         for (i, j), value in zip(pairs, solution):
-            moment[i, j] = moment[j, i] = sp.nsimplify(value)
+            moment[i, j] = moment[j, i] = value
         return moment
 
     # --- almost-sure stability --------------------------------------------------------------
@@ -377,5 +354,32 @@ class Point:
                  for batch in wu.batches(count, self.batch, self.replace)], count)
 
 
+def _pairs(size: int) -> list[tuple[int, int]]:
+    """The coordinates (i, j), i ≤ j, of a symmetric size×size matrix."""
+    return [(i, j) for i in range(size) for j in range(i, size)]
+
+
 def _coordinates(x: sp.Matrix, pairs) -> sp.Matrix:
     return sp.Matrix([x[i, j] for i, j in pairs])
+
+
+def symmetric_maps(mean: sp.Matrix, matrices, weights, factor: sp.Expr) -> tuple[sp.Matrix, sp.Matrix]:
+    """(L, K) as matrices on symmetric X (coordinates X[i, j], i ≤ j) for a batch mean M with
+    E[M] = ``mean`` and the batch factor c_B of E[M∘M] − M̄∘M̄ = c_B(Σ wᵢ Aᵢ∘Aᵢ − M̄∘M̄):
+    L(X) = M̄X + XM̄ᵀ, K(X) = E[MXMᵀ] = M̄XM̄ᵀ + c_B(Σ wᵢ AᵢXAᵢᵀ − M̄XM̄ᵀ); so
+    E[(I − ηM)X(I − ηM)ᵀ] = X − ηL(X) + η²K(X)."""
+    pairs = _pairs(mean.shape[0])
+    columns_l, columns_k = [], []
+    for i, j in pairs:
+        x = sp.zeros(*mean.shape)
+        x[i, j] = x[j, i] = 1
+        outer = mean * x * mean.T
+        within = sp.Add(*(w * a * x * a.T for w, a in zip(weights, matrices)))
+        columns_l.append(_coordinates(mean * x + x * mean.T, pairs))
+        columns_k.append(_coordinates(outer + factor * (within - outer), pairs))
+    return sp.Matrix.hstack(*columns_l), sp.Matrix.hstack(*columns_k)
+
+
+def spectral_radius(matrix: sp.Matrix) -> sp.Expr:
+    """The largest |eigenvalue| of an exact matrix, from its characteristic polynomial."""
+    return max(abs(root) for root in matrix.charpoly(mu).all_roots())
