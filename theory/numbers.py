@@ -66,6 +66,14 @@ def parse_expression(text: str, symbols: dict[str, sp.Symbol], parameter: str = 
     return _Builder(source, parameter, _CONSTANTS | dict(symbols), _EXPRESSION_FUNCTIONS, integer_powers=True).build(tree.body)
 
 
+def expression_names(text: str, parameter: str = "expression") -> set[str]:
+    """The symbol names an expression uses (the names that are neither its functions nor the
+    constants), read from its syntax tree within the same limits as :func:`parse_expression`."""
+    _, tree = _syntax_tree(text, parameter, MAX_EXPRESSION_LENGTH, "expression")
+    called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - called - set(_CONSTANTS)
+
+
 def _syntax_tree(text: str, parameter: str, longest: int, what: str) -> tuple[str, ast.Expression]:
     """(the stripped text, its Python expression tree) — only parsed, never evaluated."""
     source = (text if isinstance(text, str) else str(text)).strip()

@@ -23,7 +23,7 @@ from numerics import stability as numeric
 from numerics.precision import check_dps, decimal
 from theory import stability, wu
 from theory.errors import ParameterError
-from theory.numbers import parse_exact, parse_expression, parse_list
+from theory.numbers import expression_names, parse_exact, parse_expression, parse_list
 
 from .derive import Derived
 from .inputs import read_columns
@@ -69,7 +69,7 @@ def model(loss: str, params: str, samples: str | None = None, data: str | None =
     symbols = {name: sp.Symbol(name, real=True) for name in names}
     data_names = sorted(set(columns) if columns is not None else set())
     if columns is None:  # the data file's columns are the loss's other symbols
-        free = _free_names(loss, names)
+        free = sorted(expression_names(loss, "loss") - set(names))
         columns = read_columns(data, "data", tuple(free))
         data_names = free
     clash = set(data_names) & set(names)
@@ -94,19 +94,6 @@ def model(loss: str, params: str, samples: str | None = None, data: str | None =
             raise ParameterError("probs", f"{len(weights)} probabilities for {count} samples")
     return stability.Model(expression, tuple(symbols[n] for n in names), tuple(symbols[n] for n in data_names),
                            rows, weights)
-
-
-def _free_names(loss: str, params: list[str]) -> list[str]:
-    """The names in ``loss`` that are not parameters, functions or constants (for a data file)."""
-    import ast
-
-    try:
-        tree = ast.parse(str(loss).strip(), mode="eval")
-    except SyntaxError:
-        raise ParameterError("loss", f"cannot parse {loss!r}") from None
-    called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
-    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-    return sorted(names - set(params) - called - {"pi", "e"})
 
 
 def point_from_text(text: str, model_: stability.Model) -> dict:
