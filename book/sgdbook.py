@@ -33,6 +33,7 @@ from IPython.display import Markdown, Math, display
 
 from verify import papers
 from verify.claim import check_seed
+from verify.display import segments
 from verify.registry import all_claims
 
 BOOK = Path(__file__).resolve().parent
@@ -144,7 +145,24 @@ _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!$<>~&:])")
 def escape(text: str) -> str:
     """Plain text as Markdown that renders literally (a backslash before Markdown's punctuation;
     ``|`` matters only in tables, where ``markdown_table`` escapes it)."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    return _PUNCTUATION.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+
+
+def prose(text: str) -> str:
+    """A summary as Markdown: its ``$…$`` math spans typeset, the rest rendered literally."""
+    return "".join(part if is_math else escape(part) for is_math, part in segments(str(text).strip()))
+
+
+_GREEK = {name: sp.pretty(sp.Symbol(name), use_unicode=True) for name in (
+    "alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "kappa", "lambda", "mu", "rho", "sigma",
+    "tau", "phi", "psi", "omega", "Sigma")}
+
+
+def column_name(key: str) -> str:
+    """A record's key as a column header: ``fails_for_eta_above`` reads 'fails for η above'."""
+    if not re.fullmatch(r"[A-Za-z0-9]+(_[A-Za-z0-9]+)+", key):
+        return key
+    return " ".join(_GREEK.get(word, word) for word in key.split("_"))
 
 
 def code(text: str) -> str:
@@ -154,11 +172,12 @@ def code(text: str) -> str:
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    """A pipe table of cells already in Markdown (``escape`` or ``code`` them first)."""
+    """A pipe table of cells already in Markdown (``escape`` or ``code`` them first); keys in
+    the header read as words (``column_name``)."""
     def row(cells):
         return "| " + " | ".join(cell.replace("|", r"\|") or " " for cell in cells) + " |"
 
-    lines = [row([escape(h) for h in header]), "|" + "---|" * len(header), *map(row, rows)]
+    lines = [row([escape(column_name(h)) for h in header]), "|" + "---|" * len(header), *map(row, rows)]
     return "\n".join(lines)
 
 
@@ -167,9 +186,21 @@ def _value(value) -> str:
     (strings as they are, nested values as JSON)."""
     if value == "" or value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, dict) and "latex" in value:
         return f"${value['latex']}$"
+    if _is_matrix(value):
+        rows = r" \\ ".join(" & ".join(row) for row in value)
+        return rf"$\begin{{pmatrix}} {rows} \end{{pmatrix}}$"
     return code(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+def _is_matrix(value) -> bool:
+    """A list of equal-length rows of decimal strings (a matrix the report wrote entry by entry)."""
+    return (isinstance(value, list) and len(value) > 0
+            and all(isinstance(row, list) and len(row) == len(value[0]) > 0 for row in value)
+            and all(isinstance(v, str) and re.fullmatch(r"-?[0-9./e+-]+", v) for row in value for v in row))
 
 
 def _columns(records) -> list[str]:
@@ -183,10 +214,10 @@ def evidence_markdown(data: dict) -> str:
     parts = []
     scalars = [(key, value) for key, value in data.items() if not isinstance(value, (dict, list))]
     if scalars:
-        parts.append(markdown_table(["", "value"], [[escape(k), _value(v)] for k, v in scalars]))
+        parts.append(markdown_table(["", "value"], [[escape(column_name(k)), _value(v)] for k, v in scalars]))
     for key, value in data.items():
         if isinstance(value, (dict, list)):
-            parts.append(f"**{escape(key)}**\n\n{_nested_markdown(value)}")
+            parts.append(f"**{escape(column_name(key))}**\n\n{_nested_markdown(value)}")
     return "\n\n".join(parts)
 
 
@@ -196,10 +227,10 @@ def _nested_markdown(value) -> str:
         return markdown_table(columns, [[_value(v.get(c, "")) for c in columns] for v in value])
     if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
         columns = _columns(value.values())
-        rows = [[escape(k)] + [_value(v.get(c, "")) for c in columns] for k, v in value.items()]
+        rows = [[escape(column_name(k))] + [_value(v.get(c, "")) for c in columns] for k, v in value.items()]
         return markdown_table([""] + columns, rows)
     if isinstance(value, dict):
-        return markdown_table(["", "value"], [[escape(k), _value(v)] for k, v in value.items()])
+        return markdown_table(["", "value"], [[escape(column_name(k)), _value(v)] for k, v in value.items()])
     return code(", ".join(v if isinstance(v, str) else json.dumps(v) for v in value)) if value else "*(empty)*"
 
 
@@ -234,7 +265,7 @@ def check_markdown(check: dict, evidence_title: str = "Evidence", open_: bool = 
     options = "\n:open:" if open_ else ""
     return (
         f":::::{{container}} sgd-check sgd-verdict-{check['verdict']}\n"
-        f"{check_heading(check)}\n\n{escape(check['summary'])}\n\n"
+        f"{check_heading(check)}\n\n{prose(check['summary'])}\n\n"
         f"{observed_markdown(check)}"
         f"*Tolerance:* {escape(check['tolerance'])}\n\n"
         f"::::{{dropdown}} {escape(evidence_title)} ({escape(check['seconds'])} s){options}\n"
@@ -258,7 +289,7 @@ def claim_markdown(claim: dict, corrections: list[dict]) -> str:
         "",
         math_block(claim["statement"]),
         "",
-        f"*{escape(claim['summary'])}* — {citations(claim)}",
+        f"*{prose(claim['summary'])}* — {citations(claim)}",
         ":::::",
         "",
         f"**Verdict:** {badge(claim['verdict'])} {verdict_reason(claim)}",
@@ -307,7 +338,7 @@ def errata_markdown(report: dict) -> str:
                 parts.append(check_markdown(check, "Data that reproduces it", open_=True) + "\n")
         for correction in corrections.get(claim["id"], []):
             parts.append(f"Corrected form: {claim_ref(correction['id'])} {badge(correction['verdict'])} — "
-                         f"*{escape(correction['summary'])}*\n")
+                         f"*{prose(correction['summary'])}*\n")
         parts.append("::::::")
         blocks.append("\n".join(parts))
     gaps = [c for c in report["claims"] if c["proof_gaps"]]
@@ -324,7 +355,7 @@ def errata_markdown(report: dict) -> str:
 
 
 def summary_markdown(claims: list[dict]) -> str:
-    rows = [[claim_ref(c["id"]), escape(c["where"]), escape(c["summary"]), badge(c["verdict"])] for c in claims]
+    rows = [[claim_ref(c["id"]), escape(c["where"]), prose(c["summary"]), badge(c["verdict"])] for c in claims]
     return markdown_table(["claim", "where", "statement", "verdict"], rows)
 
 
