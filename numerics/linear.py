@@ -40,6 +40,8 @@ FLOAT_TOLERANCE = 1e-12
 GROUPED_BATCHES = 256
 #: steps whose batch draws are taken at once
 STEPS_PER_DRAW = 32
+#: batch draws held at once by the 1-D route vectorised over time (steps × runs of a block)
+SCALAR_DRAWS = 1 << 20
 #: most members of one batch in a simulation (drawn with replacement, B may exceed n)
 MAX_BATCH = 1 << 12
 
@@ -341,7 +343,8 @@ class Growth:
 
 def growth_ensemble(hessians, lr, batch: int, replace: bool, runs: int, steps: int, seed: np.random.SeedSequence,
                     x0, bound: float = 1e12, workers: int | None = None, progress=None) -> Growth:
-    """The runs of ``simulate_linear`` (same seed blocks, same draws) reduced to the growth of
+    """The runs of ``simulate_linear`` (same seed blocks, same draws; for d = 1 each run keeps its
+    draws in place instead of the grouped route's row order, the same law) reduced to the growth of
     E‖x_T‖², with the state renormalised every step and its log-norm kept (the renormalisation
     method for Lyapunov exponents): nothing underflows or overflows over any horizon, and memory
     holds one block of runs. ``progress(run-steps done, runs·steps)`` is called as blocks advance.
@@ -401,6 +404,8 @@ def _log_block(step, rng, state: np.ndarray, steps: int, log_bound: float, advan
     (-inf for a run at exactly 0 or diverged) and the number diverged (ln ‖x_t‖²/‖x_0‖² above
     ``log_bound`` or not finite). Rows are permuted by grouped steps; the logs follow them."""
     width = len(state)
+    if state.shape[1] == 1 and isinstance(step, _GroupedStep):
+        return _log_block_scalar(step, rng, width, steps, log_bound, advanced)
     scratch = np.empty_like(state)
     logs = np.zeros(width)
     diverged = np.zeros(width, dtype=bool)
@@ -420,6 +425,30 @@ def _log_block(step, rng, state: np.ndarray, steps: int, log_bound: float, advan
             state[~positive | diverged] = 0.0
             logs[diverged] = -np.inf
         advanced(len(plans) * width)
+    return logs, int(np.count_nonzero(diverged))
+
+
+def _log_block_scalar(step: "_GroupedStep", rng, width: int, steps: int, log_bound: float,
+                      advanced) -> tuple[np.ndarray, int]:
+    """``_log_block`` for d = 1, vectorised over time: ln x_T² = Σ_t ln a_(S_t)² is a cumulative
+    sum of the logs of the drawn batches' factors, a run diverged where that sum first passes
+    ``log_bound``. The batch ids are the stepwise route's draws (PCG64's uint32 stream does not
+    depend on how it is cut into calls), each run keeping its column instead of following the
+    grouped route's row permutation: the same runs for one run, the same law for many."""
+    with np.errstate(divide="ignore"):
+        log_factors = np.log(np.square(step.transposed[:, 0, 0]))  # -inf for a factor 0: the run stays at 0
+    logs = np.zeros(width)
+    diverged = np.zeros(width, dtype=bool)
+    chunk = max(STEPS_PER_DRAW, SCALAR_DRAWS // width)
+    for first in range(1, steps + 1, chunk):
+        count = min(chunk, steps + 1 - first)
+        ids = rng.integers(0, len(log_factors), (count, width), dtype=np.uint32)
+        path = np.cumsum(log_factors[ids], axis=0)
+        path += logs
+        diverged |= np.any(path > log_bound, axis=0)
+        logs = path[-1]
+        advanced(count * width)
+    logs[diverged] = -np.inf
     return logs, int(np.count_nonzero(diverged))
 
 

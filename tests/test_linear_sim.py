@@ -114,3 +114,39 @@ def test_cli_rejects_non_psd_hessians(tmp_path):
     np.save(path, np.array([[[1.0, 0.0], [0.0, -1.0]]]))
     completed = run_cli("--hessians", str(path), "--lr", "0.5", "--batch", "1", "--runs", "10", "--steps", "3")
     assert completed.returncode == 2 and "positive semidefinite" in completed.stderr
+
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_one_dimensional_route_over_time_equals_the_stepwise_route_on_one_run(monkeypatch, seed):
+    """d = 1 runs through all steps at once (a cumulative sum of log factors). Embedded as
+    diag(a_i, 0) with x0 = (1, 0), one run takes the stepwise 2-D route on the same batch draws:
+    the same fate (curvature 10 gives the factor 0, curvature 40 diverges) and the same growth up
+    to the order of summation; small draw chunks cross chunk edges."""
+    monkeypatch.setattr(linear, "SCALAR_DRAWS", 64)
+    curvatures, lr = (40.0, 10.0, 1.0, 0.5, 0.0), 0.1
+    one = np.array([[[a]] for a in curvatures])
+    two = np.array([np.diag([a, 0.0]) for a in curvatures])
+    for batch, steps in ((1, 3), (1, 200), (2, 150)):
+        scalar = linear.growth_ensemble(one, lr, batch, False, 1, steps, np.random.SeedSequence(seed), [1.0], bound=1e9)
+        stepwise = linear.growth_ensemble(two, lr, batch, False, 1, steps, np.random.SeedSequence(seed), [1.0, 0.0],
+                                          bound=1e9)
+        assert (scalar.live, scalar.zero, scalar.diverged) == (stepwise.live, stepwise.zero, stepwise.diverged)
+        assert scalar.log_mean_sq == pytest.approx(stepwise.log_mean_sq, rel=1e-9, abs=1e-9)
+
+
+def test_one_dimensional_route_over_time_has_the_law_of_sgd():
+    """Many runs on the 1-D route (their draws are assigned to runs in place, not in the grouped
+    route's row order): with curvatures (10, 1, 1/2), η = 1/10, B = 1 a run survives 3 steps
+    without the factor 0 w.p. (2/3)³, and then E ln x_3² = 3 (ln 0.9² + ln 0.95²)/2."""
+    from verify.stats import proportion_interval
+
+    runs = 20000
+    growth = linear.growth_ensemble(np.array([[[10.0]], [[1.0]], [[0.5]]]), 0.1, 1, False, runs, 3,
+                                    np.random.SeedSequence(3), [1.0])
+    assert growth.zero + growth.live == runs and growth.diverged == 0
+    assert 8 / 27 in proportion_interval(growth.live, runs, 0.999)
+    squares = np.array([0.9**2, 0.95**2])  # the factors² of a live run, equally likely
+    mean, second = np.mean(squares) ** 3, np.mean(squares**2) ** 3
+    standard_error = np.sqrt((second - mean**2) / growth.live) / mean  # of ln(mean x_3²), delta method
+    assert abs(growth.log_mean_sq - np.log(mean)) < 5 * standard_error
