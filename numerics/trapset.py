@@ -10,9 +10,11 @@ an a-priori estimate and refining each sign change; that route is not certified 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import mpmath
+import numpy as np
 import sympy as sp
 
 from theory import multiplicative
@@ -43,13 +45,21 @@ def log_rate(noise: Noise, lr, dps: int) -> mpmath.mpf:
         lr = mpmath.mpmathify(lr)
         if isinstance(noise, FiniteNoise):
             total = mpmath.mpf(0)
-            for value, prob in noise.atoms:
-                log_factor = log_abs_factor(evaluate(value, dps), lr)
+            for value, prob in _atoms_at(noise, dps):
+                log_factor = log_abs_factor(value, lr)
                 if log_factor == mpmath.ninf:
                     return mpmath.ninf
-                total += evaluate(prob, dps) * log_factor
+                total += prob * log_factor
             return total
         return _continuous_log_rate(noise, lr, dps)
+
+
+@functools.lru_cache(maxsize=64)
+def _atoms_at(noise: FiniteNoise, dps: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
+    """The atoms (x_i, p_i) at ``dps`` digits, evaluated once per law and precision (SymPy's
+    evalf costs more than the logarithm a scan takes of each)."""
+    with working_precision(dps):
+        return tuple((evaluate(value, dps), evaluate(prob, dps)) for value, prob in noise.atoms)
 
 
 def _continuous_log_rate(noise: Noise, lr: mpmath.mpf, dps: int) -> mpmath.mpf:
@@ -187,10 +197,11 @@ def scan_trap_set(noise: Noise, dps: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf]
         decades = mpmath.log10(top / bottom)
         points = int(min(mpmath.ceil(decades * (50 if continuous else 500)), 1600 if continuous else 16000))
         grid = [bottom * (top / bottom) ** (mpmath.mpf(i) / points) for i in range(points + 1)]
-        poles = [] if continuous else [1 / evaluate(v, 20) for v in noise.values if v != 0]
+        with working_precision(dps):  # a pole can be an end (a trap neighbourhood below the nudge): at dps digits
+            poles = [] if continuous else [1 / value for value, _ in _atoms_at(noise, dps) if value != 0]
         poles = [p for p in poles if 0 < p < top]
         grid = sorted(set(grid) | set(poles))
-        signs = [log_rate(noise, g, 20) < 0 for g in grid]
+        signs = _finite_signs(noise, grid, set(poles)) if not continuous else [log_rate(noise, g, 20) < 0 for g in grid]
     pieces, start = [], (mpmath.mpf(0) if signs[0] else None)
     for (left, s_left), (right, s_right) in zip(zip(grid, signs), zip(grid[1:], signs[1:])):
         if s_left == s_right:
@@ -204,6 +215,30 @@ def scan_trap_set(noise: Noise, dps: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf]
     if start is not None:
         pieces.append((start, mpmath.inf))
     return tuple(pieces)
+
+
+def _finite_signs(noise: FiniteNoise, grid, poles: set) -> list[bool]:
+    """μ(λ) < 0 at each grid point of a finite law: in float64 where the computed μ exceeds a
+    bound on its rounding error many times over, else in mpmath at 20 digits; True at a pole
+    λ = 1/x_i, where μ = -∞.
+
+    The bound: ln|1 - λx_i| in floats errs by at most ~ε(1 + |λx_i|/|1 - λx_i|) (the rounding of
+    λ and of 1 - λx_i, amplified by cancellation near the pole), the weighted sum by ~ε n Σ p_i|ln|·||.
+    """
+    with mpmath.workdps(20):
+        values = np.array([float(v) for v, _ in _atoms_at(noise, 20)])
+        probs = np.array([float(p) for _, p in _atoms_at(noise, 20)])
+    lr = np.array([float(g) for g in grid])[:, None]
+    epsilon = np.finfo(float).eps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.abs(1 - lr * values)
+        terms = probs * np.log(factor)
+        mu = terms.sum(axis=1)
+        error = 8 * epsilon * (probs * (1 + np.abs(lr * values) / factor)).sum(axis=1) \
+            + 8 * epsilon * len(values) * np.abs(terms).sum(axis=1)
+    sure = np.isfinite(mu) & np.isfinite(error) & (np.abs(mu) > 100 * error)
+    return [True if g in poles else bool(m < 0) if ok else log_rate(noise, g, 20) < 0
+            for g, m, ok in zip(grid, mu, sure)]
 
 
 def _refine(noise: Noise, left, right, poles, dps: int) -> mpmath.mpf:

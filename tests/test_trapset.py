@@ -113,3 +113,29 @@ def test_past_the_exact_degree_the_exact_route_is_refused_before_any_expansion()
     law = FiniteNoise.of(list(range(1, count + 1)), [sp.Rational(1, count)] * count)
     with pytest.raises(ParameterError, match="exact route limit"):
         multiplicative.trap_polynomial(law)
+
+
+def test_many_atoms_scan_in_floats_with_every_pole_trapped():
+    """x uniform on 1..200 (past the exact route's degree): the scan decides μ's sign in float64
+    where the rounding bound allows and at 20 digits elsewhere. Answers: μ = -∞ at every pole
+    1/x_i, so each lies in a (possibly very narrow) interval; the intervals are disjoint and
+    increasing; μ < 0 inside the wide ones and μ > 0 between them; the scan agrees with the
+    exact route on 1..30, where both run."""
+    noise = FiniteNoise.of([sp.Integer(i) for i in range(1, 201)], [sp.Rational(1, 200)] * 200)
+    result = trapset.trap_set(noise, 30)
+    assert not result.certified
+    ends = [end for piece in result.intervals for end in piece]
+    assert ends == sorted(ends)
+    with mpmath.workdps(30):
+        for i in range(1, 201):
+            pole, slack = mpmath.mpf(1) / i, mpmath.mpf(10) ** -28 / i
+            assert any(low - slack <= pole <= high + slack for low, high in result.intervals), i
+    for (low, high), (after, _) in zip(result.intervals, result.intervals[1:]):
+        if high - low > 1e-6 * high:
+            assert trapset.log_rate(noise, (low + high) / 2, 30) < 0
+        assert trapset.log_rate(noise, (high + after) / 2, 30) > 0
+    small = FiniteNoise.of([sp.Integer(i) for i in range(1, 31)], [sp.Rational(1, 30)] * 30)
+    exact, scanned = trapset.trap_set(small, 30).intervals, trapset.scan_trap_set(small, 30)
+    assert len(exact) == len(scanned) == 7
+    for (low, high), (scan_low, scan_high) in zip(exact, scanned):
+        assert abs(low - scan_low) <= 1e-12 * max(high, 1) and (high == scan_high or abs(high - scan_high) <= 1e-12)
