@@ -242,8 +242,63 @@ def claim_ref(claim_id: str) -> str:
     return f"{{ref}}`{claim_id} <{label(claim_id)}>`"
 
 
-def math_block(latex: str) -> str:
-    return f"```{{math}}\n{latex}\n```"
+#: where a statement's LaTeX may break at brace depth 0: ``,\ `` ``;\ `` ``:\ `` and ``\quad``
+_BREAK = re.compile(r"([,;:])\\ |\\q?quad\b")
+
+
+def statement_markdown(latex: str) -> str:
+    """A claim's statement (one LaTeX string) as a paragraph that wraps like a paper's theorem:
+    its top-level ``\text{…}`` as prose, its top-level separators (``,\ `` ``;\ `` ``:\ ``
+    ``\quad``) as punctuation, and the mathematics between them as inline math."""
+    pieces: list[tuple[bool, str]] = []  # (is_math, text)
+    math, depth, i = [], 0, 0
+
+    def close():
+        text = "".join(math).strip()
+        if text:
+            pieces.append((True, text))
+        math.clear()
+
+    while i < len(latex):
+        if depth == 0 and latex.startswith(r"\text{", i):
+            close()
+            end, level = i + len(r"\text{"), 1
+            while level:
+                level += {"{": 1, "}": -1}.get(latex[end], 0) if latex[end - 1] != "\\" else 0
+                end += 1
+            pieces.append((False, latex[i + len(r"\text{"):end - 1]))
+            i = end
+            continue
+        separator = _BREAK.match(latex, i) if depth == 0 else None
+        if separator:
+            close()
+            pieces.append((False, (separator.group(1) or "") + " "))
+            i = separator.end()
+            continue
+        if latex.startswith(r"\left", i) and not latex[i + 5:i + 6].isalpha():
+            depth += 1
+        elif latex.startswith(r"\right", i) and not latex[i + 6:i + 7].isalpha():
+            depth -= 1
+        elif latex[i] == "\\":
+            math.append(latex[i:i + 2])
+            i += 2
+            continue
+        elif latex[i] == "{":
+            depth += 1
+        elif latex[i] == "}":
+            depth -= 1
+        math.append(latex[i])
+        i += 1
+    close()
+    out = []
+    for index, (is_math, text) in enumerate(pieces):
+        if is_math:
+            before = "" if index == 0 or pieces[index - 1][1][-1:].isspace() or pieces[index - 1][1][-1:] in "([" else " "
+            out.append(f"{before}${text}$")
+        else:
+            after_math = index > 0 and pieces[index - 1][0]
+            out.append((" " if after_math and not re.match(r"[\s,.;:)\]]", text) else "") + escape(text))
+    return "".join(out).strip()
 
 
 def check_heading(check: dict) -> str:
@@ -261,6 +316,12 @@ def observed_markdown(check: dict) -> str:
     return markdown_table(["observed", "expected"], [[_value(check["observed"]), _value(check["expected"])]]) + "\n\n"
 
 
+def _timing(seconds: str) -> str:
+    """' · computed in 2.3 s' (nothing for a check faster than a millisecond)."""
+    value = float(seconds)
+    return f" · computed in {value:.2g} s" if value >= 0.001 else ""
+
+
 def check_markdown(check: dict, evidence_title: str = "Evidence", open_: bool = False) -> str:
     options = "\n:open:" if open_ else ""
     return (
@@ -268,7 +329,7 @@ def check_markdown(check: dict, evidence_title: str = "Evidence", open_: bool = 
         f"{check_heading(check)}\n\n{prose(check['summary'])}\n\n"
         f"{observed_markdown(check)}"
         f"*Tolerance:* {escape(check['tolerance'])}\n\n"
-        f"::::{{dropdown}} {escape(evidence_title)} ({escape(check['seconds'])} s){options}\n"
+        f"::::{{dropdown}} {escape(evidence_title)}{escape(_timing(check['seconds']))}{options}\n"
         f"{evidence_markdown(check['evidence'])}\n::::\n:::::"
     )
 
@@ -287,7 +348,7 @@ def claim_markdown(claim: dict, corrections: list[dict]) -> str:
         f":label: {label(claim['id'], 'statement')}",
         ":nonumber:",
         "",
-        math_block(claim["statement"]),
+        statement_markdown(claim["statement"]),
         "",
         f"*{prose(claim['summary'])}* — {citations(claim)}",
         ":::::",
@@ -317,41 +378,58 @@ def verdict_reason(claim: dict) -> str:
 
 
 def errata_markdown(report: dict) -> str:
-    """Every refuted claim, in registry order, with its refuting checks' data and its correction."""
+    """The errata: a section per refuted claim (the statement as printed, its correction, one
+    line of evidence, a link to the claim, the reproducing data collapsed), then a section per
+    proof gap in a claim whose statement stands. Headings feed the page's contents panel."""
     refuted = [c for c in report["claims"] if c["verdict"] == "refuted"]
-    if not refuted:
-        return "*The verifier refuted no claim.*"
+    gaps = [c for c in report["claims"] if c["proof_gaps"] and c["verdict"] != "refuted"]
     corrections = _corrections(report)
-    blocks = [f"{len(refuted)} of {len(report['claims'])} claims are refuted as printed."]
+    blocks = ["## Refuted statements", ""]
+    if not refuted:
+        blocks.append("*The verifier refuted no claim.*")
+    else:
+        blocks.append(f"{len(refuted)} of {len(report['claims'])} claims are refuted as printed. Each entry gives the "
+                      "statement as printed, the corrected form where one is registered, the first refuting "
+                      "check's finding, and the data that reproduce it (collapsed).")
     for claim in refuted:
-        parts = [
-            "::::::{container} sgd-erratum",
-            f":name: {label(claim['id'], 'erratum')}",
-            "",
-            f"**{claim_ref(claim['id'])}** · {escape(claim['where'])} · {citations(claim)}",
-            "",
-            math_block(claim["statement"]),
-            "",
-        ]
-        for check in claim["checks"]:
-            if check["verdict"] == "refuted":
-                parts.append(check_markdown(check, "Data that reproduces it", open_=True) + "\n")
-        for correction in corrections.get(claim["id"], []):
-            parts.append(f"Corrected form: {claim_ref(correction['id'])} {badge(correction['verdict'])} — "
-                         f"*{prose(correction['summary'])}*\n")
-        parts.append("::::::")
-        blocks.append("\n".join(parts))
-    gaps = [c for c in report["claims"] if c["proof_gaps"]]
-    if gaps:
-        blocks.append(f"```{{rubric}} Proof gaps\n```\n\nIn {len(gaps)} claims a step of the proof is wrong; the verdict of the "
-                      "statement stands on its own checks.")
+        refuting = [check for check in claim["checks"] if check["verdict"] == "refuted" and check["about"] == "statement"]
+        blocks.append(_erratum(claim, refuting, corrections.get(claim["id"], []), "erratum"))
+    blocks += ["", "## Proof gaps", ""]
+    if not gaps:
+        blocks.append("*No proof gap was found in a claim whose statement stands.*")
+    else:
+        blocks.append(f"In {len(gaps)} claims the statement stands on its own checks but a step of the printed proof "
+                      "is wrong; the step and the data follow.")
     for claim in gaps:
-        parts = [f"**{claim_ref(claim['id'])}** {badge(claim['verdict'])} · {escape(claim['where'])}", ""]
-        for check in claim["checks"]:
-            if check["about"] == "proof" and check["verdict"] == "refuted":
-                parts.append(check_markdown(check, "Data that reproduces it") + "\n")
-        blocks.append("\n".join(parts))
-    return "\n\n".join(blocks)
+        steps = [check for check in claim["checks"] if check["about"] == "proof" and check["verdict"] == "refuted"]
+        blocks.append(_erratum(claim, steps, [], "gap"))
+    return "\n".join(blocks)
+
+
+def _erratum(claim: dict, checks: list[dict], corrections: list[dict], prefix: str) -> str:
+    lines = [
+        "",
+        f"({label(claim['id'], prefix)})=",
+        f"### {claim['id']} · {escape(claim['where'])}",
+        "",
+        f"**As printed** ({citations(claim)}): {statement_markdown(claim['statement'])}",
+        "",
+    ]
+    for correction in corrections:
+        lines += [f"**Corrected** ({claim_ref(correction['id'])} {badge(correction['verdict'])}): "
+                  f"{statement_markdown(correction['statement'])}", ""]
+    if prefix == "erratum" and not corrections:
+        lines += ["**Corrected:** no corrected form is registered.", ""]
+    if checks:
+        what = "Evidence" if prefix == "erratum" else "The wrong step"
+        lines += [f"**{what}:** {prose(checks[0]['summary'])}", ""]
+    lines += [f"Full section: {claim_ref(claim['id'])} {badge(claim['verdict'])}", ""]
+    if checks:
+        noun = "check" if len(checks) == 1 else "checks"
+        lines += [f":::::::{{dropdown}} The {len(checks)} refuting {noun} and the data that reproduce them", ""]
+        lines += [check_markdown(check, "Data") + "\n" for check in checks]
+        lines.append(":::::::")
+    return "\n".join(lines)
 
 
 def summary_markdown(claims: list[dict]) -> str:
@@ -401,10 +479,11 @@ def setup(app):
     class ReportDirective(SphinxDirective):
         """Renders MyST text made from the report, and marks the page as depending on it."""
 
-        def render(self, text: str) -> list:
+        def render(self, text: str, titles: bool = False) -> list:
+            """The nodes of ``text``; with ``titles`` its headings become sections of the page."""
             self.env.note_dependency(str(app.sgdbook_path))
             container = nodes.container()
-            self.state.nested_parse(StringList(text.splitlines()), self.content_offset, container)
+            self.state.nested_parse(StringList(text.splitlines()), self.content_offset, container, match_titles=titles)
             return container.children
 
         def shown(self) -> set[str]:
@@ -451,7 +530,7 @@ def setup(app):
 
     class Errata(ReportDirective):
         def run(self):
-            return self.render(errata_markdown(app.sgdbook_report))
+            return self.render(errata_markdown(app.sgdbook_report), titles=True)
 
     class ReportInfo(ReportDirective):
         def run(self):

@@ -242,7 +242,8 @@ def test_text_and_evidence_render_literally():
                 "by_a": {"-1": {"low": "0.5"}}, "pair": ["1|2", 3]}
     html = render(sgdbook.evidence_markdown(evidence))
     assert html.count("<table>") == 3
-    assert "<code>[0.1, 0.2]</code>" in html and "<code>true</code>" in html and "<code>1|2, 3</code>" in html
+    assert "<code>[0.1, 0.2]</code>" in html and "<td>yes</td>" in html and "<code>1|2, 3</code>" in html
+    assert "<th>by a</th>" not in html and "by a" in html  # a key reads as words, not by_a
     assert sgdbook.label("ext.trap_set") == "claim-ext-trap-set"
 
 
@@ -281,3 +282,32 @@ def test_mathjax_typesets_every_formula_offline(built):
     assert dom.count("<mjx-container") > 20
     assert not RAW_TEX.findall(" ".join(Html(dom).text))
     assert not re.search(r'class="math notranslate nohighlight">\s*\\\(', dom)
+
+
+def test_statements_wrap_as_prose_with_inline_math():
+    """A statement's top-level \\text{…} reads as prose and its top-level separators break the
+    line; braces and \\left…\\right keep what they group in one span."""
+    latex = (r"\lambda = 1,\ x \in \{1, a-1\}:\ w_t \to 0 \text{ a.s., while } "
+             r"\left(\frac{a}{a-1}, \text{no break}\right) \Rightarrow \text{GD stays}")
+    assert sgdbook.statement_markdown(latex) == (
+        r"$\lambda = 1$, $x \in \{1, a-1\}$\: $w_t \to 0$ a\.s\., while "
+        r"$\left(\frac{a}{a-1}, \text{no break}\right) \Rightarrow$ GD stays")
+    for claim in all_claims():  # every registered statement splits into brace-balanced spans
+        for span in re.findall(r"\$([^$]*)\$", sgdbook.statement_markdown(claim.statement)):
+            depth = 0
+            for before, char in zip(" " + span, span):
+                depth += {"{": 1, "}": -1}.get(char, 0) if before != "\\" else 0
+                assert depth >= 0, (claim.id, span)
+            assert depth == 0, (claim.id, span)
+
+
+def test_summaries_typeset_their_math_and_keys_read_as_words():
+    import sympy as sp
+
+    from verify.display import tex
+
+    summary = f"gap {tex(-sp.Rational(2079, 1000) * sp.Symbol('d0')**2)} on {tex(sp.Interval.open(0, 2))}, *not* emphasis"
+    assert sgdbook.prose(summary) == r"gap $- \frac{2079 d_{0}^{2}}{1000}$ on $\left(0, 2\right)$, \*not\* emphasis"
+    assert tex(((4, -1), (-1, 3))) == r"$\left[\begin{matrix}4 & -1\\-1 & 3\end{matrix}\right]$"
+    assert sgdbook.column_name("fails_for_eta_above") == "fails for η above"
+    assert sgdbook.column_name("P(w_t ≠ 0)") == "P(w_t ≠ 0)"  # not a key: left as written
