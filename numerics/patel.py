@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import mpmath
@@ -318,6 +318,23 @@ def mechanism_bounds(geometry: BallGeometry, batch: float) -> tuple[float, float
     u = min(crossing(v, geometry.t_f, batch) for v in geometry.eigenvalues)
     l_value = max(crossing(v, geometry.s_f, batch) for v in geometry.eigenvalues)
     return u, l_value
+
+
+def mechanism_bounds_se(geometry: BallGeometry, batch: float) -> tuple[float, float]:
+    """Monte-Carlo standard errors of (u, l) at batch size k by the delta method: each positive
+    eigenvalue moved by ± the averaged Hessian's entry standard error, s_f and t_f by ± theirs, the
+    larger change of each added in quadrature. Infinite when an eigenvalue is within one standard
+    error of zero (then m, and the bound 2/λ_m, are set by Monte-Carlo noise)."""
+    if any(v <= geometry.hessian_se for v in geometry.eigenvalues):
+        return math.inf, math.inf
+    base = mechanism_bounds(geometry, batch)
+    moves = [{"eigenvalues": tuple(v + sign * geometry.hessian_se * (j == i) for j, v in enumerate(geometry.eigenvalues))}
+             for i in range(len(geometry.eigenvalues)) for sign in (1, -1)]
+    moves += [{"s_f": max(0.0, geometry.s_f + sign * geometry.s_se)} for sign in (1, -1)]
+    moves += [{"t_f": geometry.t_f + sign * geometry.t_se} for sign in (1, -1)]
+    changes = np.array([[abs(a - b) for a, b in zip(mechanism_bounds(replace(geometry, **move), batch), base)] for move in moves])
+    paired = changes.reshape(-1, 2, 2).max(axis=1)
+    return tuple(float(v) for v in np.sqrt((paired**2).sum(axis=0)))
 
 
 # --- quadratic-circle sums (§4, App. A) ---------------------------------------------------------------
