@@ -292,7 +292,7 @@ def diagonal_ball_geometry(component_diagonals: Callable[[np.ndarray], np.ndarra
 def _geometry(average: np.ndarray, entries: np.ndarray, lows: np.ndarray, highs: np.ndarray, eps: float, samples: int) -> BallGeometry:
     spectrum = np.sort(np.linalg.eigvalsh(average))[::-1]
     positive = tuple(float(v) for v in spectrum if v > 0)
-    se = lambda values: float(np.std(values, ddof=1) / math.sqrt(len(values)))  # noqa: E731
+    se = lambda values: float(np.std(values, ddof=1) / math.sqrt(len(values)))
     return BallGeometry(
         positive, tuple(float(v) for v in spectrum), max(0.0, float(np.mean(lows))), float(np.mean(highs)),
         float(np.max(np.std(entries, axis=0, ddof=1)) / math.sqrt(samples)), se(lows), se(highs), eps, samples,
