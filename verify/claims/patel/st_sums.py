@@ -265,7 +265,7 @@ def _interval(pair) -> str:
     return f"[{pair[0]:.5g}, {pair[1]:.5g}]"
 
 
-@symbolic("Tables 4-5's rows against (19) and (18): each table's rows imply one s_f (resp. t_f) per minimizer",
+@symbolic("the rows of the printed Tables 4-5 against (19) and (18): each table's rows imply one s_f (resp. t_f) per minimizer",
           falsifiers=(mutate("TABLE_5", lambda _: _table_5_from_18(), "Table 5 recomputed by (18) from one t_f per minimizer"),))
 def table_constants(ctx):
     """With λ_1 = 2/u(∞) and λ_m = 2/l(∞), (19) with j = m gives s_f = k(2λ_m/l(k) − λ_m²) and (18) gives
@@ -300,7 +300,7 @@ def _table_record(row) -> dict:
             "agrees": {True: "yes", False: "no", None: "undecided"}[table_agrees(row)]}
 
 
-@high_precision("Tables 4-5 regenerated on our instances beside the printed values")
+@high_precision("regenerated Tables 4-5: our instances beside the printed values")
 def tables(ctx):
     """A consistency check (the paper's instances are not published): every entry of Tables 4-5 of the
     models run (Model 1 in quick mode) recomputed on our seeded instances against the printed one."""
