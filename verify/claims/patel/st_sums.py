@@ -39,6 +39,8 @@ ST_BATCHES = (1, 200, 500, None)  # None: GD (k = ∞)
 ST_RADII = (1e-3, 1e-2, 1e-1, 1.0)
 ST_EPS, ST_SAMPLES, ST_STEPS = 2e-2, 1000, 20
 TABLE_4, TABLE_5 = _printed.TABLE_4, _printed.TABLE_5  # l and u per (model, minimizer) (shared transcription)
+TABLE_BATCHES = _printed.ST_TABLE_BATCHES
+MODELS = tuple(npatel.ST_SIZES)  # §5's Models 1-3
 #: a regenerated entry agrees with the printed one within this many Monte-Carlo standard errors (plus rounding)
 TABLE_SE = 4
 
