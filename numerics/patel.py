@@ -446,9 +446,10 @@ class DistanceRecord:
 
 
 def qc_runs(model: QCModel, center: np.ndarray, lrs: Sequence[float], sgd: bool, runs: int, steps: int,
-            radius: float, seed: np.random.SeedSequence) -> list[DistanceRecord]:
+            radius: float, seed: np.random.SeedSequence, reference: np.ndarray | None = None) -> list[DistanceRecord]:
     """SGD-1 (``sgd``) or GD at each learning rate, ``runs`` runs each, started uniformly in the
-    disc of ``radius`` about ``center``; leaving the region of Problem 4.1 is an escape event."""
+    disc of ``radius`` about ``center``; leaving the region of Problem 4.1 is an escape event.
+    Distances are to ``reference`` (default: ``center``)."""
     _check_rates(lrs)
     sampler = np.cumsum(model.probs)
     sampler[-1] = 1.0
@@ -471,7 +472,7 @@ def qc_runs(model: QCModel, center: np.ndarray, lrs: Sequence[float], sgd: bool,
         return np.column_stack([uniform_ball(rng, center, radius, n), lr])
 
     result = iterate(step, initial, len(rates), steps, seed, bound=np.inf, snapshot_at=range(steps + 1))
-    return _records(result, center, lrs, runs, steps, 2)
+    return _records(result, center if reference is None else reference, lrs, runs, steps, 2)
 
 
 def _check_rates(lrs: Sequence[float]) -> None:

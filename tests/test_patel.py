@@ -115,8 +115,8 @@ EXPECTED = {
     "patel.thm3_12-corrected": (P, (P, C_)),
     "patel.mech3_14": (R_, (P, R_, C_)),
     "patel.mech3_14-corrected": (P, (P, P, C_)),
-    "patel.qc_sums": (R_, (C_, C_, R_, R_, I_)),
-    "patel.qc_sums-corrected": (C_, (C_, C_)),
+    "patel.qc_sums": (R_, (C_, C_, R_, R_, I_, C_)),
+    "patel.qc_sums-corrected": (C_, (C_, C_, C_)),
     "patel.st_sums": (R_, (R_, R_, I_)),
     "patel.st_sums-corrected": (C_, (C_,)),
 }

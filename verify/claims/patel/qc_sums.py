@@ -23,6 +23,7 @@ from ...claim import (
     Verdict,
     high_precision,
     mutate,
+    replace,
     simulation,
     symbolic,
 )
@@ -36,6 +37,13 @@ from ._common import INSTANCE_SEED, seed_data, shared_rng, shared_seed_data
 QC_LRS_QUADRATIC = (1.0, 4.0, 16.0, 64.0, 256.0, 1024.0)  # §4.1
 QC_LRS_CIRCLE_PRINTED = (1e10, 5e10, 1e11, 5e11, 1e12, 5e12)  # §4.1, circular minimizer
 QC_TABLE2_L = 3.583e11  # Table 2 (Model 1): l at k = ∞, to which the circle rates are scaled
+#: the rates Figs. 5 and 7 display (circular minimizer; 'SGD-1 begins to diverge for learning rates between 5×10¹⁰
+#: and 10¹¹ for Model 1 and between 5×10¹¹ and 10¹² for Model 3'), and Fig. 6's (quadratic minimizer: 'between 4 and
+#: 16 for Model 1 and between 256 and 1024 for Model 2')
+FIG5_TRANSITIONS = {"Model 1": (5e10, 1e11), "Model 3": (5e11, 1e12)}
+FIG6_TRANSITIONS = {"Model 1": (4.0, 16.0), "Model 2": (256.0, 1024.0)}
+#: Fig. 8's 'select learning rates': those of §4.1 above SGD-1's divergence rate for Model 1's quadratic minimizer
+FIG8_LRS = (16.0, 64.0, 256.0, 1024.0)
 QC_EPS, QC_SAMPLES, QC_START, QC_STEPS = 2e-2, 1000, 1e-8, 20
 TABLE_2, TABLE_3 = _printed.TABLE_2, _printed.TABLE_3  # l and u per model (shared transcription)
 TABLE_COLUMNS = _printed.QC_TABLE_COLUMNS
@@ -164,6 +172,35 @@ def table_agrees(row) -> bool | None:
     return abs(row["ours"] - row["printed"]) <= TABLE_SE * row["se"] + _printed.PRINTED_ROUNDING * abs(row["printed"])
 
 
+def last_finite(distances: np.ndarray) -> np.ndarray:
+    """Distances with each run that left the region held at its last finite value."""
+    finite = np.isfinite(distances)
+    index = np.maximum.accumulate(np.where(finite, np.arange(len(distances))[:, None], 0), axis=0)
+    return np.take_along_axis(np.where(finite, distances, 0.0), index, axis=0)
+
+
+def figure_panels(name: str, start: str, lrs, sgd: bool, runs: int, seed, reference: str | None = None,
+                  scale_to_table_2: bool = False) -> dict:
+    """Figs. 5-8: SGD-1 (``sgd``) or GD on model ``name`` from the 10⁻⁸ disc at the ``start`` minimizer
+    ('circle' or 'quadratic'), distances to the ``reference`` minimizer (default: ``start``) of every run per rate
+    (held at the last finite value once a run leaves the region), with Def. 3.14's u and l at ``start``, the runs
+    that left the region and those whose distance grew over the 20 steps.
+    ``scale_to_table_2``: the printed rates are multiplied by our l(k = ∞)/Table 2's l(k = ∞) of that model."""
+    geometry_seed, run_seed = seed.spawn(2)
+    model = models()[name]
+    point = {"circle": model.circle_minimizer, "quadratic": model.quadratic_minimizer}
+    found = geometry_at(model, point[start], np.random.default_rng(geometry_seed))
+    u, l_value = MECHANISM_BOUNDS(found, 1 if sgd else math.inf)
+    factor = MECHANISM_BOUNDS(found, math.inf)[1] / TABLE_2[name][3 if start == "circle" else 5] if scale_to_table_2 else 1.0
+    records = npatel.qc_runs(model, point[start], [factor * v for v in lrs], sgd, runs, QC_STEPS, QC_START, run_seed,
+                             point[reference or start])
+    return {"u": u, "l": l_value, "factor": factor,
+            "rates": [{"printed": printed, "lr": r.lr, "distances": last_finite(r.distances),
+                       "left_region": int(np.sum(r.escaped_at >= 0)),
+                       "grew": int(np.sum((r.escaped_at >= 0) | (r.distances[-1] > r.distances[0])))}
+                      for printed, r in zip(lrs, records)]}
+
+
 # --- checks -----------------------------------------------------------------------------------
 
 
@@ -249,6 +286,40 @@ def quadratic_runs(ctx):
         f"Wilson interval for the diverging fraction and Student-t interval for the rate, joint level {LEVEL} (Bonferroni)",
         {"cells": rows, "contradictions": contradictions, **_instance_data(), "seed": shared_seed_data(entropy, 4)},
         observed={"contradicting cells": len(contradictions)}, expected={"contradicting cells": 0},
+    )
+
+
+@simulation("Fig. 6: SGD-1 from the quadratic minimizer begins to diverge between 4 and 16 (Model 1) and 256 and 1024 (Model 2)",
+            falsifiers=(replace("FIG6_TRANSITIONS", {"Model 1": (16.0, 64.0), "Model 2": (64.0, 256.0)},
+                                "the transitions one rate later (Model 1) and earlier (Model 2)"),))
+def fig6_transitions(ctx):
+    """On the runs of ``quadratic_runs``: at the printed lower rate most SGD-1 runs converge and at the upper one
+    most diverge, each decided by a Wilson interval wholly on one side of ½."""
+    entropy = int(ctx.seed.entropy)
+    runs = 20 if ctx.quick else 100
+    found = experiment("quadratic", QC_LRS_QUADRATIC, runs, (INSTANCE_SEED, entropy, 4))
+    level = bonferroni(2 * len(FIG6_TRANSITIONS))
+    rows, wrong, undecided = [], 0, 0
+    for name, (low, high) in FIG6_TRANSITIONS.items():
+        by_rate = {lr: (diverged, total) for lr, diverged, total, _ in found[(name, True)]["outcomes"]}
+        for lr, diverging in ((low, False), (high, True)):
+            diverged, total = by_rate[lr]
+            ci = proportion_interval(diverged, total, level)
+            against = ci.high < 0.5 if diverging else ci.low > 0.5
+            unsure = not against and ((ci.low <= 0.5) if diverging else (ci.high >= 0.5))
+            wrong += against
+            undecided += unsure
+            rows.append({"model": name, "rate": lr, "printed": "diverges" if diverging else "converges",
+                         "diverged": f"{diverged}/{total}", "interval": ci.describe()})
+    verdict = Verdict.REFUTED if wrong else Verdict.INCONCLUSIVE if undecided else Verdict.CONFIRMED
+    return Finding(
+        verdict,
+        "; ".join(f"{r['model']} at C = {r['rate']:g}: {r['diverged']} runs diverged (printed: {r['printed']})" for r in rows)
+        + f": {wrong} of {len(rows)} rates against the printed transition, {undecided} undecided",
+        f"Wilson interval for the diverging fraction, joint level {LEVEL} (Bonferroni over {len(rows)} rates)",
+        {"rates": rows, **_instance_data(), "seed": shared_seed_data(entropy, 4)},
+        observed={"rates against the printed transition": wrong, "undecided": undecided},
+        expected={"rates against the printed transition": 0, "undecided": 0},
     )
 
 
@@ -377,7 +448,7 @@ CLAIMS = (
         statement=r"\text{SGD-1, GD from } B(\theta^*, 10^{-8}):\ C < u \Rightarrow \text{converge},\ C > l \Rightarrow "
         r"\text{exponential divergence, at the circular and the quadratic minimizer}",
         summary="quadratic-circle sums: thresholds separate convergence from exponential divergence at both minimizers",
-        checks=(geometry, quadratic_runs, circle_runs, table_kmax, tables),
+        checks=(geometry, quadratic_runs, circle_runs, table_kmax, tables, fig6_transitions),
     ),
     Claim(
         id="patel.qc_sums-corrected",
@@ -385,7 +456,7 @@ CLAIMS = (
         where="§4 restricted to the quadratic-basin minimizer",
         statement=r"\text{at } (0, q_3):\ C < u \Rightarrow \text{converge},\ C > l \Rightarrow \text{exponential divergence}",
         summary="the prediction holds at the quadratic minimizer; the circular one is degenerate",
-        checks=(geometry, quadratic_runs),
+        checks=(geometry, quadratic_runs, fig6_transitions),
         corrects="patel.qc_sums",
     ),
 )

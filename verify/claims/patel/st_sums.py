@@ -171,6 +171,26 @@ def _table_5_from_18(t_row: int = 500):
     return out
 
 
+def figure_grid(minimizer: str, batches, radii, runs: int, seed, name: str = "Model 1") -> dict:
+    """Figs. 9-12: SGD-k (k = None: GD) on one model from the sphere of each radius about its 'flat' or
+    'sharp' minimizer, at §5's three rates of each k's own u and l: per (k, radius, rate) the distances to the
+    minimizer (N = 0…20, every run) and the number of runs that left its basin."""
+    st, minima = st_instance(name)
+    center = minima.flattest if minimizer == "flat" else minima.sharpest
+    geometry_seed, run_seed = seed.spawn(2)
+    geometry = npatel.diagonal_ball_geometry(lambda pts: npatel.st_component_diagonals(st, pts), st.probs, center, ST_EPS,
+                                             ST_SAMPLES, np.random.default_rng(geometry_seed))
+    panels = []
+    for batch, stream in zip(batches, run_seed.spawn(len(batches))):
+        u, l_value = npatel.mechanism_bounds(geometry, math.inf if batch is None else batch)
+        grid = [(rate, cu * u + cl * l_value, radius) for rate, (cu, cl) in ST_RATES.items() for radius in radii]
+        records = npatel.st_runs(st, center, minima.barrier, [(lr, r) for _, lr, r in grid], batch, runs, ST_STEPS, stream)
+        panels.extend({"k": batch, "radius": radius, "rate": rate, "lr": lr, "u": u, "l": l_value, "distances": record.distances,
+                       "left_basin": int(np.sum(record.left_basin_at >= 0))}
+                      for (rate, lr, radius), record in zip(grid, records))
+    return {"dimension": st.dimension, "components": len(st.probs), "panels": panels}
+
+
 def table_shape(thresholds) -> bool:
     """Tables 4-5: l and u increase with k; the flat minimizer's l exceeds the sharp one's."""
     ok = True
