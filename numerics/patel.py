@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import mpmath
@@ -292,7 +292,7 @@ def diagonal_ball_geometry(component_diagonals: Callable[[np.ndarray], np.ndarra
 def _geometry(average: np.ndarray, entries: np.ndarray, lows: np.ndarray, highs: np.ndarray, eps: float, samples: int) -> BallGeometry:
     spectrum = np.sort(np.linalg.eigvalsh(average))[::-1]
     positive = tuple(float(v) for v in spectrum if v > 0)
-    se = lambda values: float(np.std(values, ddof=1) / math.sqrt(len(values)))  # noqa: E731
+    se = lambda values: float(np.std(values, ddof=1) / math.sqrt(len(values)))
     return BallGeometry(
         positive, tuple(float(v) for v in spectrum), max(0.0, float(np.mean(lows))), float(np.mean(highs)),
         float(np.max(np.std(entries, axis=0, ddof=1)) / math.sqrt(samples)), se(lows), se(highs), eps, samples,
@@ -318,6 +318,23 @@ def mechanism_bounds(geometry: BallGeometry, batch: float) -> tuple[float, float
     u = min(crossing(v, geometry.t_f, batch) for v in geometry.eigenvalues)
     l_value = max(crossing(v, geometry.s_f, batch) for v in geometry.eigenvalues)
     return u, l_value
+
+
+def mechanism_bounds_se(geometry: BallGeometry, batch: float) -> tuple[float, float]:
+    """Monte-Carlo standard errors of (u, l) at batch size k by the delta method: each positive
+    eigenvalue moved by ± the averaged Hessian's entry standard error, s_f and t_f by ± theirs, the
+    larger change of each added in quadrature. Infinite when an eigenvalue is within one standard
+    error of zero (then m, and the bound 2/λ_m, are set by Monte-Carlo noise)."""
+    if any(v <= geometry.hessian_se for v in geometry.eigenvalues):
+        return math.inf, math.inf
+    base = mechanism_bounds(geometry, batch)
+    moves = [{"eigenvalues": tuple(v + sign * geometry.hessian_se * (j == i) for j, v in enumerate(geometry.eigenvalues))}
+             for i in range(len(geometry.eigenvalues)) for sign in (1, -1)]
+    moves += [{"s_f": max(0.0, geometry.s_f + sign * geometry.s_se)} for sign in (1, -1)]
+    moves += [{"t_f": geometry.t_f + sign * geometry.t_se} for sign in (1, -1)]
+    changes = np.array([[abs(a - b) for a, b in zip(mechanism_bounds(replace(geometry, **move), batch), base)] for move in moves])
+    paired = changes.reshape(-1, 2, 2).max(axis=1)
+    return tuple(float(v) for v in np.sqrt((paired**2).sum(axis=0)))
 
 
 # --- quadratic-circle sums (§4, App. A) ---------------------------------------------------------------
@@ -429,9 +446,10 @@ class DistanceRecord:
 
 
 def qc_runs(model: QCModel, center: np.ndarray, lrs: Sequence[float], sgd: bool, runs: int, steps: int,
-            radius: float, seed: np.random.SeedSequence) -> list[DistanceRecord]:
+            radius: float, seed: np.random.SeedSequence, reference: np.ndarray | None = None) -> list[DistanceRecord]:
     """SGD-1 (``sgd``) or GD at each learning rate, ``runs`` runs each, started uniformly in the
-    disc of ``radius`` about ``center``; leaving the region of Problem 4.1 is an escape event."""
+    disc of ``radius`` about ``center``; leaving the region of Problem 4.1 is an escape event.
+    Distances are to ``reference`` (default: ``center``)."""
     _check_rates(lrs)
     sampler = np.cumsum(model.probs)
     sampler[-1] = 1.0
@@ -454,7 +472,7 @@ def qc_runs(model: QCModel, center: np.ndarray, lrs: Sequence[float], sgd: bool,
         return np.column_stack([uniform_ball(rng, center, radius, n), lr])
 
     result = iterate(step, initial, len(rates), steps, seed, bound=np.inf, snapshot_at=range(steps + 1))
-    return _records(result, center, lrs, runs, steps, 2)
+    return _records(result, center if reference is None else reference, lrs, runs, steps, 2)
 
 
 def _check_rates(lrs: Sequence[float]) -> None:

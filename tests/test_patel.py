@@ -115,9 +115,9 @@ EXPECTED = {
     "patel.thm3_12-corrected": (P, (P, C_)),
     "patel.mech3_14": (R_, (P, R_, C_)),
     "patel.mech3_14-corrected": (P, (P, P, C_)),
-    "patel.qc_sums": (R_, (C_, C_, R_)),
-    "patel.qc_sums-corrected": (C_, (C_, C_)),
-    "patel.st_sums": (R_, (R_,)),
+    "patel.qc_sums": (R_, (C_, C_, R_, R_, I_, C_)),
+    "patel.qc_sums-corrected": (C_, (C_, C_, C_)),
+    "patel.st_sums": (R_, (R_, R_, I_)),
     "patel.st_sums-corrected": (C_, (C_,)),
 }
 
@@ -393,3 +393,28 @@ def test_the_pencil_roots_at_thirty_samples_in_eight_dimensions(tmp_path):
         root = 2 / sp.Rational(values[name])  # μ = 2/threshold, printed to 20 digits
         below, above = ((top - root * (1 + side * width) * bottom).det() for side in (-1, 1))
         assert below * above < 0  # det(T − μB) changes sign within 10⁻¹⁵ of the printed μ
+
+
+# --- the printed tables (Tables 2-5) ---------------------------------------------------------------------
+
+
+def test_table_checks_carry_the_printed_ratios(results):
+    verdict, data = _data(results, "patel.qc_sums", "the k_max columns")
+    assert verdict is Verdict.REFUTED
+    assert {v["Table 2: l(0.99 k_max)/l(∞)"] for v in data["models"].values()} == {"1.0000"}
+    assert data["models"]["Model 1"]["Table 3: λ_m/λ_1 from k = 0.99 k_max"] == "0.8549"
+    verdict, data = _data(results, "patel.st_sums", "the rows of the printed Tables 4-5")
+    assert verdict is Verdict.REFUTED
+    assert evidence(results, "patel.st_sums", "the rows of the printed").finding.observed == {
+        "minimizers with one s_f (Table 4)": "6/6", "minimizers with one t_f (Table 5)": "0/6"}
+
+
+def test_kmax_rules_and_standard_errors():
+    assert _printed.kmax_divergence((4.0, 2.0), 16.0) == 1 and _printed.kmax_divergence((4.0, 2.0), 17.0) == 2
+    assert _printed.kmax_divergence((4.0,), 16.0) is None
+    assert _printed.kmax_convergence((4.0, 2.0), 17.0) == 2
+    geometry = npatel.BallGeometry((4.0, 2.0), (4.0, 2.0), 1.0, 3.0, 1e-3, 1e-3, 1e-3, 0.02, 1000)
+    u_se, l_se = npatel.mechanism_bounds_se(geometry, 5.0)
+    assert 0 < u_se < 1e-3 and 0 < l_se < 1e-3
+    assert npatel.mechanism_bounds_se(npatel.BallGeometry((4.0, 1e-4), (4.0, 1e-4), 1.0, 3.0, 1e-3, 0, 0, 0.02, 1000), 5.0) == (
+        float("inf"), float("inf"))

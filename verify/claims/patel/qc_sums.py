@@ -17,16 +17,39 @@ import sympy as sp
 from numerics import patel as npatel
 from theory import patel
 
-from ...claim import Claim, Finding, Verdict, high_precision, mutate, simulation
+from ...claim import (
+    Claim,
+    Finding,
+    Verdict,
+    high_precision,
+    mutate,
+    replace,
+    simulation,
+    symbolic,
+)
+from ...display import tex
 from ...papers import PATEL
 from ...stats import LEVEL, bonferroni, mean_interval, proportion_interval
+from . import _printed
 from ._common import INSTANCE_SEED, seed_data, shared_rng, shared_seed_data
 
 # --- printed: §4.1's rates and set-up --------------------------------------------------------
 QC_LRS_QUADRATIC = (1.0, 4.0, 16.0, 64.0, 256.0, 1024.0)  # §4.1
 QC_LRS_CIRCLE_PRINTED = (1e10, 5e10, 1e11, 5e11, 1e12, 5e12)  # §4.1, circular minimizer
 QC_TABLE2_L = 3.583e11  # Table 2 (Model 1): l at k = ∞, to which the circle rates are scaled
+#: the rates Figs. 5 and 7 display (circular minimizer; 'SGD-1 begins to diverge for learning rates between 5×10¹⁰
+#: and 10¹¹ for Model 1 and between 5×10¹¹ and 10¹² for Model 3'), and Fig. 6's (quadratic minimizer: 'between 4 and
+#: 16 for Model 1 and between 256 and 1024 for Model 2')
+FIG5_TRANSITIONS = {"Model 1": (5e10, 1e11), "Model 3": (5e11, 1e12)}
+FIG6_TRANSITIONS = {"Model 1": (4.0, 16.0), "Model 2": (256.0, 1024.0)}
+#: Fig. 8's 'select learning rates': those of §4.1 above SGD-1's divergence rate for Model 1's quadratic minimizer
+FIG8_LRS = (16.0, 64.0, 256.0, 1024.0)
 QC_EPS, QC_SAMPLES, QC_START, QC_STEPS = 2e-2, 1000, 1e-8, 20
+TABLE_2, TABLE_3 = _printed.TABLE_2, _printed.TABLE_3  # l and u per model (shared transcription)
+TABLE_COLUMNS = _printed.QC_TABLE_COLUMNS
+#: a regenerated entry agrees with the printed one within this many Monte-Carlo standard errors (plus the
+#: printed rounding)
+TABLE_SE = 4
 
 
 def MECHANISM_BOUNDS(geometry, batch):  # Def. 3.14's (u, l): Lemma 3.7's min/max crossing, (18) and (51)
@@ -105,6 +128,77 @@ def figure_runs(geometry_seed, run_seed, runs: int, name: str = "Model 1") -> li
             medians.append((record.lr, np.median(np.take_along_axis(finite, last, axis=0), axis=1)))
         out.append({"method": method, "u": u, "l": l_value, "medians": medians})
     return out
+
+
+def _column_batch(column, kmax):
+    """The batch size a column of Tables 2-3 stands for, given k_max (None: undefined)."""
+    if column == "inf":
+        return math.inf
+    if isinstance(column, int):
+        return column
+    if kmax is None or kmax < 1:
+        return None
+    return float(column.removesuffix("kmax")) * kmax
+
+
+def table_experiment(seed) -> list[dict]:
+    """Tables 2-3 regenerated on our four models: per model and column, our l (Table 2) and u (Table 3)
+    from the ε-ball average of the paper's sample size at each minimizer, their Monte-Carlo standard
+    errors, and the printed values beside them. ``seed``: a SeedSequence or entropy for the samples."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for name, model in models().items():
+        found = {"circle": geometry_at(model, model.circle_minimizer, rng),
+                 "quadratic": geometry_at(model, model.quadratic_minimizer, rng)}
+        kmax = {minimizer: {"Table 2": _printed.kmax_divergence(g.eigenvalues, g.s_f),
+                            "Table 3": _printed.kmax_convergence(g.eigenvalues, g.t_f)} for minimizer, g in found.items()}
+        for index, (minimizer, column) in enumerate(_printed.QC_TABLE_COLUMNS):
+            g = found[minimizer]
+            for table, printed, which in (("Table 2", TABLE_2[name][index], 1), ("Table 3", TABLE_3[name][index], 0)):
+                batch = _column_batch(column, kmax[minimizer][table])
+                ours = se = None
+                if batch is not None:
+                    ours, se = npatel.mechanism_bounds(g, batch)[which], npatel.mechanism_bounds_se(g, batch)[which]
+                rows.append({"table": table, "model": name, "minimizer": minimizer, "column": str(column), "k": batch,
+                             "k_max": kmax[minimizer][table], "printed": printed, "ours": ours, "se": se,
+                             "m": len(g.eigenvalues)})
+    return rows
+
+
+def table_agrees(row) -> bool | None:
+    """|ours − printed| within TABLE_SE standard errors plus the printed rounding (None: ours undefined)."""
+    if row["ours"] is None or not math.isfinite(row["se"]):
+        return None
+    return abs(row["ours"] - row["printed"]) <= TABLE_SE * row["se"] + _printed.PRINTED_ROUNDING * abs(row["printed"])
+
+
+def last_finite(distances: np.ndarray) -> np.ndarray:
+    """Distances with each run that left the region held at its last finite value."""
+    finite = np.isfinite(distances)
+    index = np.maximum.accumulate(np.where(finite, np.arange(len(distances))[:, None], 0), axis=0)
+    return np.take_along_axis(np.where(finite, distances, 0.0), index, axis=0)
+
+
+def figure_panels(name: str, start: str, lrs, sgd: bool, runs: int, seed, reference: str | None = None,
+                  scale_to_table_2: bool = False) -> dict:
+    """Figs. 5-8: SGD-1 (``sgd``) or GD on model ``name`` from the 10⁻⁸ disc at the ``start`` minimizer
+    ('circle' or 'quadratic'), distances to the ``reference`` minimizer (default: ``start``) of every run per rate
+    (held at the last finite value once a run leaves the region), with Def. 3.14's u and l at ``start``, the runs
+    that left the region and those whose distance grew over the 20 steps.
+    ``scale_to_table_2``: the printed rates are multiplied by our l(k = ∞)/Table 2's l(k = ∞) of that model."""
+    geometry_seed, run_seed = seed.spawn(2)
+    model = models()[name]
+    point = {"circle": model.circle_minimizer, "quadratic": model.quadratic_minimizer}
+    found = geometry_at(model, point[start], np.random.default_rng(geometry_seed))
+    u, l_value = MECHANISM_BOUNDS(found, 1 if sgd else math.inf)
+    factor = MECHANISM_BOUNDS(found, math.inf)[1] / TABLE_2[name][3 if start == "circle" else 5] if scale_to_table_2 else 1.0
+    records = npatel.qc_runs(model, point[start], [factor * v for v in lrs], sgd, runs, QC_STEPS, QC_START, run_seed,
+                             point[reference or start])
+    return {"u": u, "l": l_value, "factor": factor,
+            "rates": [{"printed": printed, "lr": r.lr, "distances": last_finite(r.distances),
+                       "left_region": int(np.sum(r.escaped_at >= 0)),
+                       "grew": int(np.sum((r.escaped_at >= 0) | (r.distances[-1] > r.distances[0])))}
+                      for printed, r in zip(lrs, records)]}
 
 
 # --- checks -----------------------------------------------------------------------------------
@@ -195,6 +289,40 @@ def quadratic_runs(ctx):
     )
 
 
+@simulation("Fig. 6: SGD-1 from the quadratic minimizer begins to diverge between 4 and 16 (Model 1) and 256 and 1024 (Model 2)",
+            falsifiers=(replace("FIG6_TRANSITIONS", {"Model 1": (16.0, 64.0), "Model 2": (64.0, 256.0)},
+                                "the transitions one rate later (Model 1) and earlier (Model 2)"),))
+def fig6_transitions(ctx):
+    """On the runs of ``quadratic_runs``: at the printed lower rate most SGD-1 runs converge and at the upper one
+    most diverge, each decided by a Wilson interval wholly on one side of ½."""
+    entropy = int(ctx.seed.entropy)
+    runs = 20 if ctx.quick else 100
+    found = experiment("quadratic", QC_LRS_QUADRATIC, runs, (INSTANCE_SEED, entropy, 4))
+    level = bonferroni(2 * len(FIG6_TRANSITIONS))
+    rows, wrong, undecided = [], 0, 0
+    for name, (low, high) in FIG6_TRANSITIONS.items():
+        by_rate = {lr: (diverged, total) for lr, diverged, total, _ in found[(name, True)]["outcomes"]}
+        for lr, diverging in ((low, False), (high, True)):
+            diverged, total = by_rate[lr]
+            ci = proportion_interval(diverged, total, level)
+            against = ci.high < 0.5 if diverging else ci.low > 0.5
+            unsure = not against and ((ci.low <= 0.5) if diverging else (ci.high >= 0.5))
+            wrong += against
+            undecided += unsure
+            rows.append({"model": name, "rate": lr, "printed": "diverges" if diverging else "converges",
+                         "diverged": f"{diverged}/{total}", "interval": ci.describe()})
+    verdict = Verdict.REFUTED if wrong else Verdict.INCONCLUSIVE if undecided else Verdict.CONFIRMED
+    return Finding(
+        verdict,
+        "; ".join(f"{r['model']} at C = {r['rate']:g}: {r['diverged']} runs diverged (printed: {r['printed']})" for r in rows)
+        + f": {wrong} of {len(rows)} rates against the printed transition, {undecided} undecided",
+        f"Wilson interval for the diverging fraction, joint level {LEVEL} (Bonferroni over {len(rows)} rates)",
+        {"rates": rows, **_instance_data(), "seed": shared_seed_data(entropy, 4)},
+        observed={"rates against the printed transition": wrong, "undecided": undecided},
+        expected={"rates against the printed transition": 0, "undecided": 0},
+    )
+
+
 @simulation("circular minimizer: SGD-1 and GD from the 10⁻⁸ disc diverge above l (§4.1 rates scaled to our Table 2)",
             falsifiers=(_bounds_scaled(100),))
 def circle_runs(ctx):
@@ -230,6 +358,89 @@ def circle_runs(ctx):
     )
 
 
+def _table_record(row) -> dict:
+    return {"table": row["table"], "model": row["model"], "minimizer": row["minimizer"], "column": f"k = {row['column']}",
+            "printed": f"{row['printed']:.4g}", "ours": "undefined" if row["ours"] is None else f"{row['ours']:.4g}",
+            "standard error": "" if row["se"] is None else "undetermined" if not math.isfinite(row["se"]) else f"{row['se']:.2g}",
+            "agrees": {True: "yes", False: "no", None: "undecided"}[table_agrees(row)]}
+
+
+@high_precision("regenerated Tables 2-3: our models beside the printed values")
+def tables(ctx):
+    """A consistency check (the paper's instances are not published, so no mutation of ours can be
+    judged against theirs): every entry of Tables 2-3 recomputed on our four seeded models, with §4's
+    k_max rules, against the printed one."""
+    rows = table_experiment(np.random.SeedSequence([INSTANCE_SEED, int(ctx.seed.entropy), 6]))
+    verdicts = [table_agrees(row) for row in rows]
+    agree, differ = verdicts.count(True), verdicts.count(False)
+    undefined = sum(row["ours"] is None for row in rows)
+    ratios = [row["ours"] / row["printed"] for row, v in zip(rows, verdicts) if v is False]
+    steepest = [abs(row["ours"] / row["printed"] - 1) for row in rows if (row["table"], row["minimizer"], row["column"]) == ("Table 3", "quadratic", "inf")]
+    return Finding(
+        Verdict.CONFIRMED if differ == 0 and agree else Verdict.INCONCLUSIVE,
+        f"of {len(rows)} printed entries, {agree} are reproduced within {TABLE_SE} Monte-Carlo standard errors, {differ} differ "
+        f"(ours/printed from {min(ratios):.2g} to {max(ratios):.2g}), {verdicts.count(None) - undefined} are undecided "
+        f"(an eigenvalue within one standard error of 0) and {undefined} are undefined (our k_max is below 1 or m = 1); "
+        f"at the quadratic minimizer u(∞) = 2/λ_1 = 1/E[q1], from which our E[q1] was set, is within {100 * max(steepest):.1f}% of "
+        f"the printed value in every model, while the entries that involve the small eigenvalue 3E[q1q2²]ε² are set by Monte-Carlo "
+        f"noise; the circular-minimizer bounds of our models are not the "
+        f"paper's (its instances are not published), so the mismatch decides nothing",
+        f"{TABLE_SE} Monte-Carlo standard errors (delta method on the ε-ball averages of {QC_SAMPLES} points) plus the printed "
+        f"rounding ({_printed.PRINTED_ROUNDING:g} relative)",
+        {"entries": [_table_record(row) for row in rows], **_instance_data(), "seed": shared_seed_data(int(ctx.seed.entropy), 6)},
+        observed={"entries reproduced": f"{agree}/{len(rows)}"}, expected={"entries reproduced": f"{len(rows)}/{len(rows)}"},
+    )
+
+
+def _kmax_ratios(table_2, table_3):
+    """Per model: l(0.99 k_max)/l(∞) of Table 2, and λ_m/λ_1 from each k_max column of Table 3 by (18)."""
+    out = {}
+    for name in table_2:
+        l_values, u_values = table_2[name], table_3[name]
+        from_99 = 1 / (u_values[1] / u_values[3]) - 1 / 0.99
+        from_2 = 2 * (1 / (u_values[2] / u_values[3]) - 1)
+        out[name] = {"table_2": l_values[1] / l_values[3], "table_3": (from_99, from_2), "k_inf": u_values[3] / l_values[3]}
+    return out
+
+
+@symbolic("the k_max columns of the printed Tables 2-3 against (18)-(20): Table 2's must lie below half its k = ∞ value",
+          falsifiers=(mutate("TABLE_2", lambda t: {n: (v[0], 0.4 * v[1], *v[2:]) for n, v in t.items()},
+                             "Table 2's 0.99 k_max column at 0.4 × its k = ∞ column"),))
+def table_kmax(ctx):
+    """For k < s_f/(λ_{m-1}λ_m) every term of (19) is 2λ_l/(λ_l² + a) with a = s_f/k > λ_{m-1}λ_m ≥ λ_m²,
+    at most 1/√a (AM-GM, derived below) < 1/λ_m: so l(0.99 k_max) < l(∞)/2 = 1/λ_m. For Table 3, k = 0.99 k_max
+    takes j = m in (18) and k = 2 k_max takes j = 1, so the two columns give λ_m/λ_1 as 1/r₀.₉₉ − 1/0.99 and
+    2(1/r₂ − 1) (r: the column over the k = ∞ one), which must agree."""
+    x, a = sp.symbols("lambda a", positive=True)
+    gap = sp.factor(sp.simplify(1 / sp.sqrt(a) - 2 * x / (x**2 + a)))
+    square = (x - sp.sqrt(a)) ** 2 / (sp.sqrt(a) * (x**2 + a))
+    am_gm = sp.simplify(gap - square) == 0
+    ratios = _kmax_ratios(TABLE_2, TABLE_3)
+    slack = 2 * _printed.PRINTED_ROUNDING
+    table_2_bad = [name for name, r in ratios.items() if r["table_2"] * (1 - slack) >= sp.Rational(1, 2)]
+    # each estimate of λ_m/λ_1 moves by at most (1/r)·2·rounding; the 2 k_max one by twice that
+    table_3_bad = [name for name, r in ratios.items()
+                   if abs(r["table_3"][0] - r["table_3"][1]) > slack * ((r["table_3"][0] + 1 / 0.99) + 2 * (r["table_3"][1] / 2 + 1))]
+    worst = max(r["table_2"] for r in ratios.values())
+    return Finding(
+        Verdict.CONFIRMED if am_gm and not table_2_bad and not table_3_bad else Verdict.REFUTED,
+        f"{tex(1 / sp.sqrt(a) - 2 * x / (x**2 + a))} = {tex(square)} ≥ 0, so below k_max (19)-(20) stay under half their k = ∞ value; Table 2 prints "
+        f"l(0.99 k_max)/l(∞) up to {worst:.4f} ({len(table_2_bad)} of {len(ratios)} models at or above 1/2: the column cannot come from "
+        f"(19)-(20) with §4's k_max); Table 3's two k_max columns give λ_m/λ_1 = "
+        + ", ".join(f"{r['table_3'][0]:.3f} and {r['table_3'][1]:.3f}" for r in ratios.values())
+        + f" ({'consistent' if not table_3_bad else 'inconsistent'} within the printed rounding)",
+        f"exact inequality; printed values taken with their rounding ({_printed.PRINTED_ROUNDING:g} relative each)",
+        {"models": {name: {"Table 2: l(0.99 k_max)/l(∞)": f"{r['table_2']:.4f}",
+                           "Table 3: λ_m/λ_1 from k = 0.99 k_max": f"{r['table_3'][0]:.4f}",
+                           "Table 3: λ_m/λ_1 from k = 2 k_max": f"{r['table_3'][1]:.4f}",
+                           "u(∞)/l(∞) (= λ_m/λ_1 if one sample gave both tables)": f"{r['k_inf']:.4f}"}
+                    for name, r in ratios.items()},
+         "bound": gap},
+        observed={"models with Table 2's ratio ≥ 1/2": len(table_2_bad), "models with Table 3 inconsistent": len(table_3_bad)},
+        expected={"models with Table 2's ratio ≥ 1/2": 0, "models with Table 3 inconsistent": 0},
+    )
+
+
 CLAIMS = (
     Claim(
         id="patel.qc_sums",
@@ -238,7 +449,7 @@ CLAIMS = (
         statement=r"\text{SGD-1, GD from } B(\theta^*, 10^{-8}):\ C < u \Rightarrow \text{converge},\ C > l \Rightarrow "
         r"\text{exponential divergence, at the circular and the quadratic minimizer}",
         summary="quadratic-circle sums: thresholds separate convergence from exponential divergence at both minimizers",
-        checks=(geometry, quadratic_runs, circle_runs),
+        checks=(geometry, quadratic_runs, circle_runs, table_kmax, tables, fig6_transitions),
     ),
     Claim(
         id="patel.qc_sums-corrected",
@@ -246,7 +457,7 @@ CLAIMS = (
         where="§4 restricted to the quadratic-basin minimizer",
         statement=r"\text{at } (0, q_3):\ C < u \Rightarrow \text{converge},\ C > l \Rightarrow \text{exponential divergence}",
         summary="the prediction holds at the quadratic minimizer; the circular one is degenerate",
-        checks=(geometry, quadratic_runs),
+        checks=(geometry, quadratic_runs, fig6_transitions),
         corrects="patel.qc_sums",
     ),
 )
