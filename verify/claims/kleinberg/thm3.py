@@ -91,6 +91,13 @@ def figure4(point=FIG4_POINT, dps: int = 30) -> dict:
     return {k: [float(v) for v in value] if isinstance(value, list) else float(value) for k, value in values.items()}
 
 
+def landscape_2d(half_width: float, points: int) -> dict:
+    """f(x_1) + f(x_2) on a ``points`` × ``points`` grid of [-half_width, half_width]² (the figure's contours)."""
+    axis = np.linspace(-half_width, half_width, points)
+    first, second = np.meshgrid(axis, axis)
+    return {"x1": first, "x2": second, "loss": sp.lambdify((X1, X2), THM3_LOSS_2D, "numpy")(first, second)}
+
+
 @symbolic("‖x_t - η∇f - x*‖² - ‖x_t - x*‖² ≥ η(η‖∇f‖² - 2c'‖x_t - x*‖²) > 0 for η > 2c'‖x_t - x*‖²/‖∇f‖²",
           falsifiers=(scale("PRINTED_THM3_THRESHOLD", sp.Rational(1, 2)),))
 def threshold(ctx):
