@@ -38,7 +38,7 @@ PRINTED_TOY_SHARPNESS = 1  # "The two minima has the same sharpness f'' = 1"
 PRINTED_TOY_GD_BOUND = 2  # "η ≤ 2/f'' = 2 in this problem"
 PRINTED_TOY_CURVATURES = {1: (R(1, 10), R(19, 10)), 0: (1, 1)}  # f1''(1) = 0.1, f2''(1) = 1.9; f1''(0) = f2''(0) = 1
 PRINTED_TOY_NONUNIFORMITY = {1: R(18, 10), 0: 0}  # "at x = 1, s = 1.8 > 1/0.7 ... x = 0, where s = 0"
-PRINTED_FIG2_START = 1 - 1e-5  # Fig. 2: "learning rate η = 0.7, x_0 = 1 - 10^{-5}"; the loss shows "a burst during the escape"
+PRINTED_FIG2_START = 1 - 1e-5  # Fig. 2: "η = 0.7, x_0 = 1 - 10^{-5}"; the loss shows "a burst during the escape"
 
 # --- the corrected statement (wu.toy-corrected) -------------------------------------------------
 CORRECTED_TOY_CURVATURES = {1: (R(1, 5), R(19, 5)), 0: (2, 2)}
@@ -258,6 +258,12 @@ def simulated(ctx):
     )
 
 
+def _scientific(value: float) -> str:
+    """A positive float as inline math m × 10^e (three digits)."""
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
+
+
 def _quantiles(values) -> str:
     """Median and quartiles of a sample, as 'median (quartiles low–high)'."""
     low, median, high = np.quantile(values, [0.25, 0.5, 0.75])
@@ -288,9 +294,9 @@ def fig2(ctx):
                   else "no run bursts")
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"η = {tex(PRINTED_TOY_LR)}, $x_0 = {data['x0']:.6g}$ (loss {start_loss:.3g}), {steps} steps: {count} of {runs} "
-        f"SGD runs end at 0 after passing through a loss of at least the derived floor {tex(escape.loss_floor)} ≈ "
-        f"{floor:.4f}, {floor / start_loss:.3g} times the starting loss ({burst_text}); GD's loss rises at "
+        f"η = {tex(PRINTED_TOY_LR)}, $x_0 = {data['x0']:.6g}$ (loss {_scientific(start_loss)}), {steps} steps: "
+        f"{count} of {runs} SGD runs end at 0 after passing through a loss of at least the derived floor {tex(escape.loss_floor)} ≈ "
+        f"{floor:.4f}, {_scientific(floor / start_loss)} times the starting loss ({burst_text}); GD's loss rises at "
         f"{gd_rises} of {steps} steps and GD ends at $x = {gd_end:.9g}$",
         f"lower end of the Clopper–Pearson interval of the fraction of runs that burst and end at 0 > 0.99 at level "
         f"{LEVEL}; GD is deterministic",
