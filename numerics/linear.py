@@ -490,10 +490,13 @@ class ToyRuns:
     x: np.ndarray
     left_at: np.ndarray
     diverged_at: np.ndarray
+    paths: np.ndarray | None = None  # (runs, steps + 1): x_0 … x_T of each run, when recorded
 
 
-def toy_runs(lr, runs: int, steps: int, seed: np.random.SeedSequence, x0, stochastic: bool = True) -> ToyRuns:
-    """SGD (one of f_1, f_2 drawn with probability 1/2 each step) or GD (their mean) on the §2 toy."""
+def toy_runs(lr, runs: int, steps: int, seed: np.random.SeedSequence, x0, stochastic: bool = True,
+             record: bool = False) -> ToyRuns:
+    """SGD (one of f_1, f_2 drawn with probability 1/2 each step) or GD (their mean) on the §2 toy;
+    with ``record``, every iterate of every run (the trajectories of Fig. 2)."""
     lr = check_positive("lr", lr, "a positive finite learning rate")
     start = float(x0)
     grad = lambdify_gradient(wu.toy_component(), (wu.x,), (wu.c,))
@@ -514,9 +517,10 @@ def toy_runs(lr, runs: int, steps: int, seed: np.random.SeedSequence, x0, stocha
     def initial(rng, count):
         return np.column_stack([np.full(count, start), np.zeros(count)])
 
-    result = iterate(step, initial, runs, steps, seed)
+    result = iterate(step, initial, runs, steps, seed, snapshot_at=range(steps + 1) if record else ())
     first_exit = result.state[:, 1].astype(int)
-    return ToyRuns(result.state[:, 0], np.where(first_exit > 0, first_exit, -1), result.escaped_at)
+    paths = np.stack([result.snapshots[t][:, 0] for t in range(steps + 1)], axis=1) if record else None
+    return ToyRuns(result.state[:, 0], np.where(first_exit > 0, first_exit, -1), result.escaped_at, paths)
 
 
 def threshold_lr(hessians, batch: int, replace: bool = False, criterion: str = "exact", tolerance: float = 1e-12) -> float:

@@ -141,7 +141,7 @@ EXPECTED = {
     "kleinberg.thm1-corrected": (P, (P, P, P, C, C, C)),
     "kleinberg.cor2": (R, (R, P, I, R)),
     "kleinberg.cor2-corrected": (P, (P, P, C)),
-    "kleinberg.thm3": (P, (P, C, C)),
+    "kleinberg.thm3": (P, (P, C, C, C)),
     "kleinberg.fig3": (C, (C, C)),
 }
 
@@ -236,6 +236,19 @@ def test_theorem_three_evidence(results):
     assert grid.observed["smallest relative increase of x²"] > 0.03
     divergence = evidence(results, "kleinberg.thm3", "GD with").finding
     assert divergence.observed == divergence.expected == {"moved away every step": 500, "diverged": 500}
+    plane = evidence(results, "kleinberg.thm3", "Fig. 4").finding
+    assert plane.observed["smallest relative increase of ‖x - x*‖²"] > 0.5 and plane.data["points"] == 960
+    assert plane.data["largest angle (degrees)"] > 45  # the gradient is far from radial somewhere on the grid
+
+
+def test_figure_four_geometry():
+    """At the figure's x_t the printed threshold overshoots the exact exit step η₀ = 2⟨x_t, ∇f⟩/‖∇f‖²,
+    and x_{t+1} at η* is outside the ball of radius ‖x_t - x*‖."""
+    from verify.claims.kleinberg import thm3
+
+    found = thm3.figure4()
+    assert found["c_prime"] == 4 and found["crossing"] < found["printed_threshold"]
+    assert found["next_distance"] > found["radius"] == pytest.approx(float(sp.sqrt(sp.Rational(17, 400))))
 
 
 def test_fig3_shape(results):

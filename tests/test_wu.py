@@ -136,6 +136,19 @@ def test_diagram_and_toy_runs():
     assert abs(gd.x[0] - 1) < 1e-12 and gd.left_at[0] == -1
     sgd = linear.toy_runs(0.7, 50, 400, np.random.SeedSequence(0), 1 - 1e-5)
     assert np.all(np.abs(sgd.x) < 1e-8) and np.all(sgd.left_at > 0)
+    recorded = linear.toy_runs(0.7, 50, 400, np.random.SeedSequence(0), 1 - 1e-5, record=True)
+    assert recorded.paths.shape == (50, 401) and np.array_equal(recorded.paths[:, -1], sgd.x)
+    assert np.all(recorded.paths[:, 0] == 1 - 1e-5) and sgd.paths is None
+
+
+def test_toy_escape_floor():
+    """Around 1 the steps multiply d = x - 1 by 1 - 2ηc_i; only f_2's step (factor -83/50 at η = 7/10)
+    leaves the basin [√c_2/(1 + √c_2), …], from d ≥ (1 - √c_2/(1 + √c_2))/(83/50), where f = d²."""
+    escape = wu.toy_escape(R(7, 10))
+    assert escape.factors == (R(43, 50), R(-83, 50)) and escape.gd_factor == R(-2, 5) and escape.loss_coefficient == 1
+    low = 1 - sp.sqrt(R(19, 10)) / (1 + sp.sqrt(R(19, 10)))
+    assert sp.simplify(escape.exit_set.inf - low / R(83, 50)) == 0
+    assert sp.simplify(escape.loss_floor - (low / R(83, 50)) ** 2) == 0
 
 
 # --- verdicts (quick mode) ------------------------------------------------------------------------
@@ -146,8 +159,8 @@ EXPECTED = {
     "wu.thm1": (P, (P, P, C, P, C)),
     "wu.eq9": (R_, (P, P, C, R_, R_, R_, C, C)),
     "wu.eq9-corrected": (P, (P, P, C, P, C, C, C)),
-    "wu.toy": (R_, (R_, P, P, C)),
-    "wu.toy-corrected": (P, (P, P, P, C)),
+    "wu.toy": (R_, (R_, P, P, C, C)),
+    "wu.toy-corrected": (P, (P, P, P, C, C)),
     "wu.escape_numbers": (R_, (P, R_, R_, R_, C)),
     "wu.escape_numbers-corrected": (P, (P, P)),
 }
@@ -189,6 +202,9 @@ def test_key_observed_values(results):
     assert corrected.observed["GD threshold"] == R(2, 19)
     simulated = evidence(results, "wu.toy", "η = 0.7: SGD").finding
     assert simulated.observed["SGD runs at 0 (lowest lower end)"] > 0.99 and simulated.observed["GD at 1"] == 2
+    burst = evidence(results, "wu.toy", "Fig. 2").finding
+    assert burst.data["runs that burst"] == burst.data["runs"] and burst.observed["GD loss rises"] == 0
+    assert burst.data["loss floor"] == (50 * sp.sqrt(190) - 500) ** 2 / 558009  # ≈ 0.0642: 6.4e8 × f(x_0)
 
 
 def test_searches_find_no_violation_and_the_gap(results):

@@ -466,3 +466,40 @@ def toy_minima() -> list[sp.Expr]:
 def toy_curvatures(point: sp.Expr) -> tuple[sp.Expr, ...]:
     """f_i''(point) for each component, from the branch of the min active at the point."""
     return tuple(sp.diff(toy_component(k).rewrite(sp.Piecewise), x, 2).subs(x, point) for k in TOY_COEFFICIENTS)
+
+
+@dataclass(frozen=True)
+class ToyEscape:
+    """Why the loss bursts when SGD leaves x = 1 (Fig. 2, right), at one learning rate.
+
+    Around 1 every component is on its c_i (x-1)² branch (``basin``), where one step of component i
+    multiplies d = x - 1 by ``factors[i]`` and f = ``loss_coefficient`` · d². A run that leaves the
+    basin does so in one step from a d in ``exit_set``; so its loss passes through at least
+    ``loss_floor`` on the way out, whatever its start inside the basin.
+    """
+
+    basin: sp.Set
+    factors: tuple[sp.Expr, ...]
+    gd_factor: sp.Expr
+    loss_coefficient: sp.Expr
+    exit_set: sp.Set
+    loss_floor: sp.Expr
+
+
+@cache
+def toy_escape(lr: sp.Expr) -> ToyEscape:
+    """The escape from x = 1 of §2's toy derived at η = ``lr``: the basin, the steps on d = x - 1 and
+    the least loss an escaping run passes through (Fig. 2's burst)."""
+    d = sp.Symbol("d", real=True)
+    branches = [sp.solveset(k * (x - 1) ** 2 - x**2 <= 0, x, sp.S.Reals) for k in TOY_COEFFICIENTS]
+    around = sp.Intersection(*branches)
+    basin = next(part for part in (around.args if isinstance(around, sp.Union) else (around,)) if part.contains(1))
+    low, high = basin.inf - 1, basin.sup - 1
+    factors = tuple(sp.simplify((x - lr * sp.diff(k * (x - 1) ** 2, x) - 1) / (x - 1)) for k in TOY_COEFFICIENTS)
+    coefficient = sp.simplify(sp.Add(*(k * (x - 1) ** 2 for k in TOY_COEFFICIENTS)) / len(TOY_COEFFICIENTS) / (x - 1) ** 2)
+    inside = sp.Interval.open(low, high)
+    exit_set = sp.Union(*(sp.solveset(condition, d, inside) for f in factors
+                          for condition in (f * d - low <= 0, f * d - high >= 0)))
+    floor = coefficient * sp.Min(*(point**2 for point in exit_set.boundary)) if exit_set != sp.S.EmptySet else sp.oo
+    gd_factor = sp.simplify((x - lr * sp.diff(toy_loss().rewrite(sp.Piecewise), x) - 1) / (x - 1)).subs(x, 1)
+    return ToyEscape(basin, factors, sp.nsimplify(gd_factor), coefficient, exit_set, sp.radsimp(floor))

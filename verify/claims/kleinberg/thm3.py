@@ -24,6 +24,7 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import KLEINBERG
 from ...symbolic import is_zero
 
@@ -38,6 +39,11 @@ THM3_LOSS = kleinberg.spiky_loss(THM3_A, THM3_K, 0)
 ABOVE = 1 + mpmath.mpf(10) ** -12  # η this factor above the threshold
 SIM_MARGIN = 1.01  # the simulation's η: this factor above sup_x of the threshold
 SIM_HALF_WIDTH, SIM_STEPS = 3.0, 50
+# --- Fig. 4 in two dimensions: f(x_1) + f(x_2), the same spiky f in each coordinate ------------
+X1, X2 = sp.symbols("x_1 x_2", real=True)
+THM3_LOSS_2D = THM3_LOSS.subs(kleinberg.x, X1) + THM3_LOSS.subs(kleinberg.x, X2)
+FIG4_POINT = (sp.Rational(1, 5), sp.Rational(1, 20))  # the figure's x_t (x* = 0): its gradient is not radial
+GRID_2D_HALF_WIDTH = sp.Rational(3, 2)
 
 
 def ratio_bounds(dps: int):
@@ -60,6 +66,36 @@ def experiment(lr: float, runs: int, seed) -> dict:
     result = smoothed_sgd.gd_distance_runs(THM3_LOSS, lr, SIM_HALF_WIDTH, runs, SIM_STEPS, seed)
     return {"lr": lr, "runs": runs, "moved_away_every_step": int(np.count_nonzero(result.smallest_change > 0)),
             "diverged": int(np.count_nonzero(result.escaped_at >= 0)), "latest_divergence_step": int(result.escaped_at.max())}
+
+
+def _gradient_2d():
+    return sp.lambdify((X1, X2), [sp.diff(THM3_LOSS_2D, v) for v in (X1, X2)], "mpmath")
+
+
+def figure4(point=FIG4_POINT, dps: int = 30) -> dict:
+    """Fig. 4 on f(x_1) + f(x_2) (x* = 0, one-point convex with the 1-D c' = 1 + A, since
+    ⟨∇f(x), x⟩ = Σ x_i f'(x_i) and f'(x_i)/x_i ≤ c'): at x_t = ``point``, the gradient, the printed
+    threshold η* = 2c'‖x_t‖²/‖∇f‖², the step η₀ = 2⟨x_t, ∇f⟩/‖∇f‖² beyond which x_{t+1} lies outside
+    the ball ‖x - x*‖ ≤ ‖x_t - x*‖, and x_{t+1} at η*. Floats, for the book's figure."""
+    upper, _ = ratio_bounds(dps)
+    with working_precision(dps):
+        here = [evaluate(v, dps) for v in point]
+        gradient = _gradient_2d()(*here)
+        u2, g2 = sum(v**2 for v in here), sum(g**2 for g in gradient)
+        printed = threshold_at(upper, u2, g2)
+        crossing = 2 * sum(v * g for v, g in zip(here, gradient)) / g2
+        following = [v - printed * g for v, g in zip(here, gradient)]
+        values = {"point": here, "gradient": gradient, "c_prime": upper, "printed_threshold": printed,
+                  "crossing": crossing, "next_at_printed": following, "radius": mpmath.sqrt(u2),
+                  "next_distance": mpmath.sqrt(sum(v**2 for v in following))}
+    return {k: [float(v) for v in value] if isinstance(value, list) else float(value) for k, value in values.items()}
+
+
+def landscape_2d(half_width: float, points: int) -> dict:
+    """f(x_1) + f(x_2) on a ``points`` × ``points`` grid of [-half_width, half_width]² (the figure's contours)."""
+    axis = np.linspace(-half_width, half_width, points)
+    first, second = np.meshgrid(axis, axis)
+    return {"x1": first, "x2": second, "loss": sp.lambdify((X1, X2), THM3_LOSS_2D, "numpy")(first, second)}
 
 
 @symbolic("‖x_t - η∇f - x*‖² - ‖x_t - x*‖² ≥ η(η‖∇f‖² - 2c'‖x_t - x*‖²) > 0 for η > 2c'‖x_t - x*‖²/‖∇f‖²",
@@ -107,6 +143,47 @@ def threshold_on_grid(ctx):
     )
 
 
+@high_precision("Fig. 4 in two dimensions, f(x_1) + f(x_2) (gradient not radial): η just above the printed threshold "
+                "moves x_t away from x*, at every grid point",
+                falsifiers=(scale("PRINTED_THM3_THRESHOLD", sp.Rational(1, 2)),))
+def threshold_in_the_plane(ctx):
+    upper, _ = ratio_bounds(ctx.dps)
+    gradient = _gradient_2d()
+    printed = sp.lambdify((c2, U2, G2), PRINTED_THM3_THRESHOLD, "mpmath")
+    spacing = sp.Rational(1, 10) if ctx.quick else sp.Rational(1, 20)
+    count = int(GRID_2D_HALF_WIDTH / spacing)
+    with working_precision(ctx.dps):
+        step = evaluate(spacing, ctx.dps)
+        axis = [i * step for i in range(-count, count + 1)]
+        worst_ratio, worst_change, worst_angle, points = mpmath.inf, mpmath.inf, mpmath.mpf(1), 0
+        for first in axis:
+            for second in axis:
+                if first == 0 and second == 0:
+                    continue
+                g = gradient(first, second)
+                u2, g2 = first**2 + second**2, g[0] ** 2 + g[1] ** 2
+                inner = first * g[0] + second * g[1]
+                worst_ratio = min(worst_ratio, upper - inner / u2)
+                worst_angle = min(worst_angle, inner / mpmath.sqrt(u2 * g2))
+                lr = printed(upper, u2, g2) * ABOVE
+                worst_change = min(worst_change, ((first - lr * g[0]) ** 2 + (second - lr * g[1]) ** 2 - u2) / u2)
+                points += 1
+    ok = worst_ratio >= 0 and worst_change > 0
+    angle = float(mpmath.degrees(mpmath.acos(worst_angle)))
+    return Finding(
+        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        f"on $f(x_1) + f(x_2)$, $f(x) = {sp.latex(THM3_LOSS)}$: $\\langle \\nabla f(x), x \\rangle \\le c' \\|x\\|^2$ with "
+        f"$c' = {mpmath.nstr(upper, 6)}$ at all {points} points of a grid of spacing {tex(spacing)} on "
+        f"$[-{sp.latex(GRID_2D_HALF_WIDTH)}, {sp.latex(GRID_2D_HALF_WIDTH)}]^2$ (the gradient up to {angle:.1f}° off the "
+        f"direction of $x - x^*$); $\\eta = (1 + 10^{{-12}})$ × the printed threshold changes "
+        f"$\\|x - x^*\\|^2$ by at least {mpmath.nstr(worst_change, 4)} (relative)",
+        f"exact signs at {ctx.dps} digits",
+        {"c_prime": upper, "smallest_c_prime_minus_ratio": worst_ratio, "largest angle (degrees)": angle, "points": points},
+        observed={"smallest relative increase of ‖x - x*‖²": worst_change},
+        expected={"smallest relative increase of ‖x - x*‖²": "> 0"},
+    )
+
+
 @simulation("GD with η above sup_x 2c'x²/f'(x)² moves away at every step and diverges, from every start",
             falsifiers=(scale("PRINTED_THM3_THRESHOLD", sp.Rational(1, 200)),))
 def divergence(ctx):
@@ -133,6 +210,6 @@ CLAIMS = (
         statement=r"\langle -\nabla f(x), x^*-x\rangle \le c'\|x^*-x\|^2\ \forall x,\ "
         r"\eta > \tfrac{2c'\|x_t-x^*\|^2}{\|\nabla f(x_t)\|^2} \Rightarrow \|x_{t+1}-x^*\|^2 \ge \|x_t-x^*\|^2",
         summary="GD with too large a step moves away from x* even on a one-point convex f",
-        checks=(threshold, threshold_on_grid, divergence),
+        checks=(threshold, threshold_on_grid, threshold_in_the_plane, divergence),
     ),
 )

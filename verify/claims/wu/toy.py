@@ -8,6 +8,8 @@ the losses as written (twice the printed ones); the escape mechanism holds with 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy as sp
 
@@ -24,6 +26,7 @@ from ...claim import (
     symbolic,
     together,
 )
+from ...display import tex
 from ...papers import WU
 from ...stats import LEVEL, bonferroni, proportion_interval
 
@@ -35,6 +38,7 @@ PRINTED_TOY_SHARPNESS = 1  # "The two minima has the same sharpness f'' = 1"
 PRINTED_TOY_GD_BOUND = 2  # "η ≤ 2/f'' = 2 in this problem"
 PRINTED_TOY_CURVATURES = {1: (R(1, 10), R(19, 10)), 0: (1, 1)}  # f1''(1) = 0.1, f2''(1) = 1.9; f1''(0) = f2''(0) = 1
 PRINTED_TOY_NONUNIFORMITY = {1: R(18, 10), 0: 0}  # "at x = 1, s = 1.8 > 1/0.7 ... x = 0, where s = 0"
+PRINTED_FIG2_START = 1 - 1e-5  # Fig. 2: "η = 0.7, x_0 = 1 - 10^{-5}"; the loss shows "a burst during the escape"
 
 # --- the corrected statement (wu.toy-corrected) -------------------------------------------------
 CORRECTED_TOY_CURVATURES = {1: (R(1, 5), R(19, 5)), 0: (2, 2)}
@@ -107,6 +111,31 @@ def experiment(lr, runs: int, steps: int, seed: np.random.SeedSequence) -> dict:
         result = linear.toy_runs(float(lr), 1, steps, next(seeds), start, stochastic=False)
         gd.append({"x0": start, "final_x": float(result.x[0])})
     return {"sgd": sgd, "gd": gd}
+
+
+@functools.cache
+def _loss_function():
+    return sp.lambdify(wu.x, wu.toy_loss(), "numpy")
+
+
+def loss_values(points) -> np.ndarray:
+    """f = (f_1 + f_2)/2 at an array of x."""
+    return np.asarray(_loss_function()(np.asarray(points, dtype=float)), dtype=float)
+
+
+def fig2_experiment(lr, runs: int, steps: int, seed: np.random.SeedSequence, x0=None) -> dict:
+    """Fig. 2: every iterate x_0 … x_T of ``runs`` SGD runs and of GD from x0 (default: the printed
+    start) at η = lr, the loss f(x_t) along each, and per SGD run its peak loss, the step of the peak
+    and whether it ended at 0."""
+    start = PRINTED_FIG2_START if x0 is None else x0
+    streams = seed.spawn(2)
+    sgd = linear.toy_runs(float(lr), runs, steps, streams[0], start, record=True)
+    gd = linear.toy_runs(float(lr), 1, steps, streams[1], start, stochastic=False, record=True)
+    sgd_losses, gd_losses = loss_values(sgd.paths), loss_values(gd.paths)[0]
+    return {"x0": start, "t": np.arange(steps + 1), "sgd_paths": sgd.paths, "sgd_losses": sgd_losses,
+            "gd_path": gd.paths[0], "gd_losses": gd_losses, "peak": sgd_losses.max(axis=1),
+            "peak_step": sgd_losses.argmax(axis=1), "at_0": np.abs(sgd.x) < AT_ZERO,
+            "left_at": sgd.left_at}
 
 
 # --- checks -----------------------------------------------------------------------------------
@@ -229,6 +258,58 @@ def simulated(ctx):
     )
 
 
+def _scientific(value: float) -> str:
+    """A positive float as inline math m × 10^e (three digits)."""
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
+
+
+def _quantiles(values) -> str:
+    """Median and quartiles of a sample, as 'median (quartiles low–high)'."""
+    low, median, high = np.quantile(values, [0.25, 0.5, 0.75])
+    return f"{median:.3g} (quartiles {low:.3g} to {high:.3g})"
+
+
+@simulation("Fig. 2: SGD at η = 0.7 from x_0 = 1 - 1e-5 converges to 0 with a burst of the loss during the escape; "
+            "GD converges to 1", version="wu",
+            falsifiers=(replace("PRINTED_TOY_LR", R(1, 2), "η = 1/2, below SGD's threshold 100/181 at x = 1"),
+                        replace("PRINTED_FIG2_START", 1e-5, "x_0 = 1e-5, next to the flat minimum 0")))
+def fig2(ctx):
+    """A burst: the run ends at 0 and its loss passes through the derived floor of ``wu.toy_escape``
+    (the least loss from which one step leaves x = 1's basin), ≥ 10⁸ f(x_0) at the printed start."""
+    runs, steps = (2000, 300) if ctx.quick else (10000, 300)
+    escape = wu.toy_escape(PRINTED_TOY_LR)
+    floor = float(escape.loss_floor)
+    data = fig2_experiment(PRINTED_TOY_LR, runs, steps, ctx.seed)
+    start_loss = float(loss_values([data["x0"]])[0])
+    bursts = data["at_0"] & (data["peak"] >= floor)
+    count = int(np.count_nonzero(bursts))
+    ci = proportion_interval(count, runs, LEVEL, method="exact")
+    gd_rises = int(np.count_nonzero(np.diff(data["gd_losses"]) > 0))
+    gd_end = float(data["gd_path"][-1])
+    gd_at_1 = abs(gd_end - 1) < AT_ZERO
+    ok = ci.low > 0.99 and gd_rises == 0 and gd_at_1
+    peaks, peak_steps = data["peak"][bursts], data["peak_step"][bursts]
+    burst_text = (f"median peak loss {_quantiles(peaks)} at step {_quantiles(peak_steps)}" if count
+                  else "no run bursts")
+    return Finding(
+        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        f"η = {tex(PRINTED_TOY_LR)}, $x_0 = {data['x0']:.6g}$ (loss {_scientific(start_loss)}), {steps} steps: "
+        f"{count} of {runs} SGD runs end at 0 after passing through a loss of at least the derived floor {tex(escape.loss_floor)} ≈ "
+        f"{floor:.4f}, {_scientific(floor / start_loss)} times the starting loss ({burst_text}); GD's loss rises at "
+        f"{gd_rises} of {steps} steps and GD ends at $x = {gd_end:.9g}$",
+        f"lower end of the Clopper–Pearson interval of the fraction of runs that burst and end at 0 > 0.99 at level "
+        f"{LEVEL}; GD is deterministic",
+        {"lr": PRINTED_TOY_LR, "x0": data["x0"], "steps": steps, "runs": runs, "loss floor": escape.loss_floor,
+         "starting loss": start_loss, "runs that burst": count, "interval": ci.describe(),
+         "median peak loss": float(np.median(peaks)) if count else None,
+         "median step of the peak": float(np.median(peak_steps)) if count else None,
+         "GD end": gd_end},
+        observed={"runs that burst (lower end)": ci.low, "GD loss rises": gd_rises, "GD ends at 1": "yes" if gd_at_1 else "no"},
+        expected={"runs that burst (lower end)": "> 0.99", "GD loss rises": 0, "GD ends at 1": "yes"},
+    )
+
+
 @symbolic("f as written: f_i''(1) = 1/5, 19/5; f_i''(0) = 2; f'' = 2 at both; GD stable iff η ≤ 1", version="wu",
           falsifiers=(together("the printed curvatures", replace("CORRECTED_TOY_CURVATURES", PRINTED_TOY_CURVATURES),
                                replace("CORRECTED_TOY_SHARPNESS", PRINTED_TOY_SHARPNESS),
@@ -253,7 +334,7 @@ CLAIMS = (
         statement=r"f_1 = \min\{x^2, 0.1(x-1)^2\},\ f_2 = \min\{x^2, 1.9(x-1)^2\}:\ f'' = 1,\ f_1''(1) = 0.1,\ "
         r"f_2''(1) = 1.9,\ s(1) = 1.8 > 1/0.7,\ s(0) = 0;\ \eta = 0.7:\ \text{SGD escapes from } 1 \text{ to } 0, \text{ GD stays}",
         summary="the toy landscape: SGD at η = 0.7 escapes the minimum at 1, GD does not",
-        checks=(printed, nonuniformity, stability, simulated),
+        checks=(printed, nonuniformity, stability, simulated, fig2),
     ),
     Claim(
         id="wu.toy-corrected",
@@ -262,7 +343,7 @@ CLAIMS = (
         statement=r"f'' = 2 \text{ at both minima},\ f_1''(1) = 1/5,\ f_2''(1) = 19/5,\ \text{GD stable iff } \eta \le 1,\ "
         r"s(1) = 9/5;\ \eta = 0.7:\ \text{SGD escapes from } 1 \text{ to } 0,\ \text{GD stays}",
         summary="the toy example with its true curvatures; the escape mechanism holds",
-        checks=(corrected, nonuniformity, stability, simulated),
+        checks=(corrected, nonuniformity, stability, simulated, fig2),
         corrects="wu.toy",
     ),
 )
