@@ -55,13 +55,43 @@ EXPECTED = {
     "ziyin.lem1": (R, (R, R)),
     "ziyin.lem1-corrected": (C, (C, C)),
     "ziyin.prop2": (C, (C, C)),
-    "ziyin.cor1": (R, (P, R, C, C)),
+    "ziyin.cor1": (R, (P, R, C, C, R)),
     "ziyin.cor1-corrected": (P, (P, C)),
     "ziyin.prop3": (R, (P, R, R, C, C)),
     "ziyin.prop3-corrected": (P, (P, P, C)),
 }
 
 results, test_verdicts = verdict_tests(EXPECTED)
+
+
+# --- issue 13 (ziyin-b): the phase diagram's finite-T boundary, the a > 0 regimes, γ against t ----------
+
+
+def test_finite_time_contour_is_where_the_exact_law_crosses_one_half():
+    """For even T the exact P(|w_T| > ε) is ≥ ½ just outside the band |P(λ)| < (ε/|w0|)^{2/T}, < ½ inside."""
+    from numerics import exact_law
+
+    steps, eps_value = 500, sp.Rational(1, 1000)
+    level = cor1.finite_time_level(steps, eps_value)
+    lower, upper = (end.subs(cor1.Q, level) for end in cor1.finite_time_interval())
+    for a_value in (sp.Integer(-3), sp.Rational(-1, 2), sp.Rational(1, 2)):
+        law = ziyin.noise(a_value)
+        for end, inward in ((lower, 1), (upper, -1)):
+            at = sp.N(end.subs(a, a_value), 30)
+            for side, above in ((-inward, True), (inward, False)):
+                lr = sp.nsimplify(at + side * sp.Rational(1, 10**6), rational=True)
+                prob = exact_law.escape_probability(exact_law.EscapeQuestion(law, lr, steps, eps_value), 30)
+                assert (prob >= 0.5) is above, (a_value, lr, prob)
+    limit = ziyin.trap_interval()
+    for end, printed in zip(cor1.finite_time_interval(), (limit.lower, limit.upper)):
+        assert abs(sp.N((end.subs(cor1.Q, 1) - printed).subs(a, sp.Rational(-7, 3)), 30)) < 1e-25
+
+
+def test_positive_a_regimes_counterexample(results):
+    finding = evidence(results, "ziyin.cor1", "three regimes").finding
+    assert finding.data["counterexample"]["a"] == sp.Rational(11, 10) and finding.data["counterexample"]["λ"] == 9
+    assert _falsified("ziyin.cor1", cor1.positive_a_regimes,
+                      replace("PRINTED_POSITIVE_A_MAX", sp.Integer(1))).verdict is C
 
 
 def _falsified(claim_id: str, check, falsifier):
