@@ -57,7 +57,7 @@ EXPECTED = {
     "ziyin.prop2": (C, (C, C)),
     "ziyin.cor1": (R, (P, R, C, C, R)),
     "ziyin.cor1-corrected": (P, (P, C)),
-    "ziyin.prop3": (R, (P, R, R, C, C)),
+    "ziyin.prop3": (R, (P, R, R, C, C, C)),
     "ziyin.prop3-corrected": (P, (P, P, C)),
 }
 
@@ -85,6 +85,14 @@ def test_finite_time_contour_is_where_the_exact_law_crosses_one_half():
     limit = ziyin.trap_interval()
     for end, printed in zip(cor1.finite_time_interval(), (limit.lower, limit.upper)):
         assert abs(sp.N((end.subs(cor1.Q, 1) - printed).subs(a, sp.Rational(-7, 3)), 30)) < 1e-25
+
+
+def test_escape_rate_estimate_is_unbiased_from_the_first_step(results):
+    """Fig. 6 [2021] / Fig. 5 [2022]: the estimate (9) needs no 20 or 40 steps to settle on γ (only its spread does)."""
+    finding = evidence(results, "ziyin.prop3", "App. A.2").finding
+    assert all(t0 is not None and t0 <= prop3.PRINTED_SETTLED_STEPS["text"] for t0 in finding.observed.values())
+    gd = replace("PRINTED_LIMIT", "gradient descent")
+    assert _falsified("ziyin.prop3", prop3.settled_in_time, gd).verdict is R
 
 
 def test_positive_a_regimes_counterexample(results):
