@@ -95,6 +95,25 @@ def test_escape_rate_estimate_is_unbiased_from_the_first_step(results):
     assert _falsified("ziyin.prop3", prop3.settled_in_time, gd).verdict is R
 
 
+def test_additive_noise_law_has_the_kesten_tail_index():
+    """Fig. 7 [2021] / 8 [2022]: E|1 - λx|^κ = 1 at a = -1, λ = 4/5 (factors 1/5 and 13/5), κ < 1."""
+    from verify.claims.ziyin import appc
+
+    kappa = appc.additive_experiment(10, (1,), check_seed(0, "ziyin.appc", 0))["kappa"]
+    assert abs((sp.Rational(1, 5) ** sp.Float(kappa, 30) + sp.Rational(13, 5) ** sp.Float(kappa, 30)) / 2 - 1) < 1e-15
+    assert 0.41 < float(kappa) < 0.42
+
+
+def test_continuum_lines_against_the_discrete_lower_end():
+    """λ = -a (2021 (71), S = 1) is tangent to a/(a - 1) at 0; λ = -a/2 (2022 (47)) has half its slope."""
+    from verify.claims.ziyin import appc
+
+    assert sp.simplify(appc.continuum_line("ziyin2021") + appc.a) == 0
+    assert sp.simplify(appc.continuum_line("ziyin2022") + appc.a / 2) == 0
+    found = appc.continuum_limit_2022.run(CheckContext(True, 30, check_seed(0, "ziyin.appc", 0)))
+    assert found.verdict is R and found.observed["lim λ_continuous / λ₋"] == sp.Rational(1, 2)
+
+
 def test_positive_a_regimes_counterexample(results):
     finding = evidence(results, "ziyin.cor1", "three regimes").finding
     assert finding.data["counterexample"]["a"] == sp.Rational(11, 10) and finding.data["counterexample"]["λ"] == 9

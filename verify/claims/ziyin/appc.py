@@ -11,6 +11,12 @@ Fig. 7 [2021] / Fig. 8 [2022]: discrete SGD with Fig. 1's a = -1, λ = 0.8 and a
 has a stationary law that "is not a delta function" [2021] ("has finite width" [2022]). It is the law of a
 random affine recursion, heavy-tailed with index κ: E|1 - λx|^κ = 1 (κ ≈ 0.416 here), so its quantiles are
 finite while E|w| and the variance are not.
+
+Line after (71) [2021]: "this line agrees with the boundary of the lower branch of the phase diagram in Figure 2
+when a → 0"; Fig. 9 [2022]: the continuous-time bound "agrees well with the discrete-time process in the small λ
+small a limit" (S = 1). The discrete lower end a/(a - 1) ~ -a as a → 0⁻; the printed lines are λ = -Sa (71) and
+λ = -Sa/2 (47, as read). 2021's agreement comes from two slips that cancel: the drift -λaw of (68) is twice
+the -λ(a/2)w of E[x] = a/2, and the threshold 1 is twice Itô's ½.
 """
 
 from __future__ import annotations
@@ -34,8 +40,10 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import ZIYIN_2021, ZIYIN_2022
 from ...stats import LEVEL, bonferroni, mean_interval, proportion_interval
+from ...symbolic import is_zero
 from ._continuous import (
     CURVATURE,
     UNIT,
@@ -144,6 +152,31 @@ def _printed_holds(condition):
 def _printed_says(condition):
     """The printed escape condition's prediction for a simulated row (S = λ = 1 and the row's a)."""
     return lambda row: "escape" if bool(condition.subs({**UNIT, a: row["a"]})) else "no escape"
+
+
+def continuum_line(version: str) -> sp.Expr:
+    """The λ(a) at which the printed escape condition of ``version`` ((71) / (47)) holds with equality, at S = 1."""
+    ratio, above = ((PRINTED_RATIO_2021, PRINTED_71_ESCAPE_ABOVE) if version == "ziyin2021"
+                    else (PRINTED_RATIO_2022, PRINTED_47_ESCAPE_ABOVE))
+    (line,) = sp.solve(sp.Eq(ratio.subs(S, 1), above), lam)
+    return line
+
+
+def _continuum_finding(version: str) -> Finding:
+    lower = ziyin.trap_interval().lower.subs(ziyin.a, a)
+    line = continuum_line(version)
+    ratio = sp.limit(line / lower, a, 0, "-")
+    slopes = {"discrete": sp.limit(lower / a, a, 0, "-"), "continuous": sp.limit(line / a, a, 0, "-")}
+    agree = is_zero(ratio - 1)
+    return Finding(
+        Verdict.PROVED if agree else Verdict.REFUTED,
+        f"the printed continuous-time line is {tex(sp.Eq(lam, line))} at $S = 1$; the discrete lower end "
+        f"{tex(sp.Eq(lam, lower))} has slope {tex(slopes['discrete'])} at $a = 0^-$ against {tex(slopes['continuous'])}, "
+        f"so their ratio tends to {tex(ratio)}: " + ("they agree as a → 0" if agree else "they do not agree as a → 0"),
+        "exact (SymPy limits)",
+        {"continuous line": line, "discrete lower end": lower, "slopes at 0": slopes},
+        observed={"lim λ_continuous / λ₋": ratio}, expected={"lim λ_continuous / λ₋": 1},
+    )
 
 
 def additive_experiment(runs: int, record, seed: np.random.SeedSequence, sigma=None) -> dict:
@@ -327,6 +360,18 @@ def additive_stationary(ctx):
     )
 
 
+@symbolic("the line λ = -Sa of (71) agrees with the discrete lower branch of Fig. 2 as a → 0 (S = 1)", version="ziyin2021",
+          falsifiers=(scale("PRINTED_71_ESCAPE_ABOVE", 2),))
+def continuum_limit_2021(ctx):
+    return _continuum_finding("ziyin2021")
+
+
+@symbolic("Fig. 9: (47)'s line λ = -Sa/2 agrees with the discrete bound for small λ, small a (S = 1)", version="ziyin2022",
+          falsifiers=(replace("PRINTED_47_ESCAPE_ABOVE", HALF, "(47) with Itô's threshold ½"),))
+def continuum_limit_2022(ctx):
+    return _continuum_finding("ziyin2022")
+
+
 CLAIMS = (
     Claim(
         id="ziyin.appc",
@@ -338,7 +383,8 @@ CLAIMS = (
         r"\text{escape iff } -\tfrac{Sa}{\lambda} > 1\ [2021],\ -\tfrac{Sa}{2\lambda} > 1\ [2022]",
         summary="stationary densities with additive and multiplicative noise, the biased mode, and the escape condition",
         checks=(densities_2021, mode_2021, densities_2022, escape_2021, escape_2022, normaliser_2021, normaliser_2022,
-                normaliser_quadrature, simulation_2021, simulation_2022, additive_stationary),
+                normaliser_quadrature, simulation_2021, simulation_2022, additive_stationary, continuum_limit_2021,
+                continuum_limit_2022),
     ),
     Claim(
         id="ziyin.appc-corrected",
