@@ -105,3 +105,41 @@ def phase_diagram(a_grid: Sequence[Fraction], lr_grid: Sequence[Fraction], runs:
 def log_growth(noise: Noise, lrs: Sequence[float], runs: int, tau: int, seed: np.random.SeedSequence) -> list[np.ndarray]:
     """For each learning rate, ln|w_τ/w_0|/τ over ``runs`` runs: its mean is γ(λ) = μ(λ)."""
     return [simulate(noise, lr, runs, tau, stream).values[0] / tau for lr, stream in zip(lrs, seed.spawn(len(lrs)))]
+
+
+def additive_noise(noise: FiniteNoise, lr: sp.Expr, sigma: sp.Expr, runs: int, record: Sequence[int],
+                   seed: np.random.SeedSequence) -> dict[int, np.ndarray]:
+    r"""SGD on x w²/2 with additive gradient noise σξ, ξ ~ N(0, 1) (Ziyin et al. Fig. 7 [2021] / Fig. 8 [2022]):
+    w_{t+1} = (1 - λx_t) w_t - λσξ_t from w_0 ~ U[-1, 1]; ``w[t]`` at each t of ``record`` (and ``w[0]``)."""
+    record = tuple(sorted(set(int(t) for t in record)))
+    if record[0] < 1:
+        raise ParameterError("record", "times must be positive")
+    rng = np.random.default_rng(seed)
+    factors = np.array([float(multiplicative.update_factor(v, lr)) for v in noise.values])
+    probs = np.array([float(p) for p in noise.probs])
+    kick = float(lr * sigma)
+    w = rng.uniform(-1, 1, runs)
+    found = {0: w.copy()}
+    for t in range(1, record[-1] + 1):
+        w = factors[rng.choice(len(factors), size=runs, p=probs)] * w - kick * rng.standard_normal(runs)
+        if t in record:
+            found[t] = w.copy()
+    return found
+
+
+def kesten_index(noise: FiniteNoise, lr: sp.Expr, dps: int = 20) -> mpmath.mpf:
+    r"""The tail index κ > 0 of the stationary law of w_{t+1} = (1 - λx_t) w_t + noise: the root of
+    E|1 - λx|^κ = 1 (Kesten–Goldie; P(|w| > u) decays like u^{-κ}, so E|w|^s < ∞ only for s < κ). Needs
+    μ = E ln|1 - λx| < 0 and some factor with |1 - λx| > 1."""
+    with mpmath.workdps(dps + 5):
+        atoms = [(abs(evaluate(multiplicative.update_factor(v, lr), dps + 5)), evaluate(p, dps + 5)) for v, p in noise.atoms]
+        if not any(c > 1 for c, _ in atoms):
+            raise ParameterError("lr", "no factor |1 - λx| exceeds 1: every moment is finite")
+
+        def moment(k):
+            return mpmath.fsum(p * c**k for c, p in atoms) - 1
+
+        high = mpmath.mpf(1)
+        while moment(high) < 0:
+            high *= 2
+        return +mpmath.findroot(moment, (mpmath.mpf(10) ** -(dps // 2), high), solver="anderson")

@@ -149,7 +149,7 @@ def test_scheme_rate_approaches_ito_rate():
 
 P, C, R = "proved", "confirmed", "refuted"
 EXPECTED = {
-    "ziyin.appc": (R, (P, P, P, R, R, R, R, R, R, R)),
+    "ziyin.appc": (R, (P, P, P, R, R, R, R, R, R, R, C, P, R)),
     "ziyin.appc-corrected": (P, (P, C, C)),
     "ziyin.prop6": (R, (P, R, P, P, R, C)),
     "ziyin.prop6-corrected": (P, (P, C)),

@@ -55,13 +55,70 @@ EXPECTED = {
     "ziyin.lem1": (R, (R, R)),
     "ziyin.lem1-corrected": (C, (C, C)),
     "ziyin.prop2": (C, (C, C)),
-    "ziyin.cor1": (R, (P, R, C, C)),
+    "ziyin.cor1": (R, (P, R, C, C, R)),
     "ziyin.cor1-corrected": (P, (P, C)),
-    "ziyin.prop3": (R, (P, R, R, C, C)),
+    "ziyin.prop3": (R, (P, R, R, C, C, C)),
     "ziyin.prop3-corrected": (P, (P, P, C)),
 }
 
 results, test_verdicts = verdict_tests(EXPECTED)
+
+
+# --- issue 13 (ziyin-b): the phase diagram's finite-T boundary, the a > 0 regimes, γ against t ----------
+
+
+def test_finite_time_contour_is_where_the_exact_law_crosses_one_half():
+    """For even T the exact P(|w_T| > ε) is ≥ ½ just outside the band |P(λ)| < (ε/|w0|)^{2/T}, < ½ inside."""
+    from numerics import exact_law
+
+    steps, eps_value = 500, sp.Rational(1, 1000)
+    level = cor1.finite_time_level(steps, eps_value)
+    lower, upper = (end.subs(cor1.Q, level) for end in cor1.finite_time_interval())
+    for a_value in (sp.Integer(-3), sp.Rational(-1, 2), sp.Rational(1, 2)):
+        law = ziyin.noise(a_value)
+        for end, inward in ((lower, 1), (upper, -1)):
+            at = sp.N(end.subs(a, a_value), 30)
+            for side, above in ((-inward, True), (inward, False)):
+                lr = sp.nsimplify(at + side * sp.Rational(1, 10**6), rational=True)
+                prob = exact_law.escape_probability(exact_law.EscapeQuestion(law, lr, steps, eps_value), 30)
+                assert (prob >= 0.5) is above, (a_value, lr, prob)
+    limit = ziyin.trap_interval()
+    for end, printed in zip(cor1.finite_time_interval(), (limit.lower, limit.upper)):
+        assert abs(sp.N((end.subs(cor1.Q, 1) - printed).subs(a, sp.Rational(-7, 3)), 30)) < 1e-25
+
+
+def test_escape_rate_estimate_is_unbiased_from_the_first_step(results):
+    """Fig. 6 [2021] / Fig. 5 [2022]: the estimate (9) needs no 20 or 40 steps to settle on γ (only its spread does)."""
+    finding = evidence(results, "ziyin.prop3", "App. A.2").finding
+    assert all(t0 is not None and t0 <= prop3.PRINTED_SETTLED_STEPS["text"] for t0 in finding.observed.values())
+    gd = replace("PRINTED_LIMIT", "gradient descent")
+    assert _falsified("ziyin.prop3", prop3.settled_in_time, gd).verdict is R
+
+
+def test_additive_noise_law_has_the_kesten_tail_index():
+    """Fig. 7 [2021] / 8 [2022]: E|1 - λx|^κ = 1 at a = -1, λ = 4/5 (factors 1/5 and 13/5), κ < 1."""
+    from verify.claims.ziyin import appc
+
+    kappa = appc.additive_experiment(10, (1,), check_seed(0, "ziyin.appc", 0))["kappa"]
+    assert abs((sp.Rational(1, 5) ** sp.Float(kappa, 30) + sp.Rational(13, 5) ** sp.Float(kappa, 30)) / 2 - 1) < 1e-15
+    assert 0.41 < float(kappa) < 0.42
+
+
+def test_continuum_lines_against_the_discrete_lower_end():
+    """λ = -a (2021 (71), S = 1) is tangent to a/(a - 1) at 0; λ = -a/2 (2022 (47)) has half its slope."""
+    from verify.claims.ziyin import appc
+
+    assert sp.simplify(appc.continuum_line("ziyin2021") + appc.a) == 0
+    assert sp.simplify(appc.continuum_line("ziyin2022") + appc.a / 2) == 0
+    found = appc.continuum_limit_2022.run(CheckContext(True, 30, check_seed(0, "ziyin.appc", 0)))
+    assert found.verdict is R and found.observed["lim λ_continuous / λ₋"] == sp.Rational(1, 2)
+
+
+def test_positive_a_regimes_counterexample(results):
+    finding = evidence(results, "ziyin.cor1", "three regimes").finding
+    assert finding.data["counterexample"]["a"] == sp.Rational(11, 10) and finding.data["counterexample"]["λ"] == 9
+    assert _falsified("ziyin.cor1", cor1.positive_a_regimes,
+                      replace("PRINTED_POSITIVE_A_MAX", sp.Integer(1))).verdict is C
 
 
 def _falsified(claim_id: str, check, falsifier):

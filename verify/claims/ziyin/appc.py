@@ -6,15 +6,29 @@ escapes 0 iff -Sa/λ > 1 (71) [(47): -Sa/(2λ) > 1]. Itô's formula on ln w give
 OCR readings of 2022: (33) exponent -1 - Sa/(2λ) + S²bσ²/λ (as in the line above (35)); (38), (46)
 w^{-2-Sa/λ}; (39) '-2λ < 1' and (47) '-2a > 1' read -Sa/(2λ) < 1 and -Sa/(2λ) > 1 (the text after (47):
 "Sa/2λ is the signal to noise ratio"). Slips beside the claim: (60) prints bw²/4 for bw⁴/4.
+
+Fig. 7 [2021] / Fig. 8 [2022]: discrete SGD with Fig. 1's a = -1, λ = 0.8 and additive gradient noise σ = 0.1
+has a stationary law that "is not a delta function" [2021] ("has finite width" [2022]). It is the law of a
+random affine recursion, heavy-tailed with index κ: E|1 - λx|^κ = 1 (κ ≈ 0.416 here), so its quantiles are
+finite while E|w| and the variance are not.
+
+Line after (71) [2021]: "this line agrees with the boundary of the lower branch of the phase diagram in Figure 2
+when a → 0"; Fig. 9 [2022]: the continuous-time bound "agrees well with the discrete-time process in the small λ
+small a limit" (S = 1). The discrete lower end a/(a - 1) ~ -a as a → 0⁻; the printed lines are λ = -Sa (71) and
+λ = -Sa/2 (47, as read). 2021's agreement comes from two slips that cancel: the drift -λaw of (68) is twice
+the -λ(a/2)w of E[x] = a/2, and the threshold 1 is twice Itô's ½.
 """
 
 from __future__ import annotations
 
+import mpmath
 import numpy as np
 import sympy as sp
+from scipy import stats as scipy_stats
 
-from numerics import sde
+from numerics import escape_experiments, sde
 from theory import fokker_planck as fp
+from theory import ziyin
 
 from ...claim import (
     Claim,
@@ -26,8 +40,10 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import ZIYIN_2021, ZIYIN_2022
-from ...stats import LEVEL, bonferroni, mean_interval
+from ...stats import LEVEL, bonferroni, mean_interval, proportion_interval
+from ...symbolic import is_zero
 from ._continuous import (
     CURVATURE,
     UNIT,
@@ -75,6 +91,11 @@ ADDITIVE_SIGMAS = (sp.Rational(1, 10), sp.Rational(1, 100), sp.Rational(1, 1000)
 CORRECTED_NORMALISER_RATIOS = (sp.Rational(11, 20), sp.Rational(3, 4), sp.Rational(9, 10), sp.Integer(2))
 CORRECTED_RATIOS = (sp.Rational(1, 4), sp.Rational(3, 4))  # one on each side of the corrected 1/2
 GBM_SIZES = {True: (2000, 20, sp.Rational(1, 100)), False: (20000, 40, sp.Rational(1, 200))}  # runs, T, dt
+#: Fig. 7 [2021] / Fig. 8 [2022]: Fig. 1's a and λ, additive noise σ = 0.1, w0 ~ U[-1, 1], 2000 runs
+PRINTED_ADDITIVE_SIGMA = sp.Rational(1, 10)
+ADDITIVE_A, ADDITIVE_LR = sp.Integer(-1), sp.Rational(4, 5)
+ADDITIVE_SIZES = {True: (2000, (200, 400)), False: (20000, (500, 1000))}  # runs, the two times compared
+ADDITIVE_NEAR = sp.Rational(1, 1000)  # a delta at 0 would put every run within this of 0
 
 
 def experiment(version: str, ratios, runs: int, horizon, dt, seed: np.random.SeedSequence, level=LEVEL) -> list:
@@ -131,6 +152,40 @@ def _printed_holds(condition):
 def _printed_says(condition):
     """The printed escape condition's prediction for a simulated row (S = λ = 1 and the row's a)."""
     return lambda row: "escape" if bool(condition.subs({**UNIT, a: row["a"]})) else "no escape"
+
+
+def continuum_line(version: str) -> sp.Expr:
+    """The λ(a) at which the printed escape condition of ``version`` ((71) / (47)) holds with equality, at S = 1."""
+    ratio, above = ((PRINTED_RATIO_2021, PRINTED_71_ESCAPE_ABOVE) if version == "ziyin2021"
+                    else (PRINTED_RATIO_2022, PRINTED_47_ESCAPE_ABOVE))
+    (line,) = sp.solve(sp.Eq(ratio.subs(S, 1), above), lam)
+    return line
+
+
+def _continuum_finding(version: str) -> Finding:
+    lower = ziyin.trap_interval().lower.subs(ziyin.a, a)
+    line = continuum_line(version)
+    ratio = sp.limit(line / lower, a, 0, "-")
+    slopes = {"discrete": sp.limit(lower / a, a, 0, "-"), "continuous": sp.limit(line / a, a, 0, "-")}
+    agree = is_zero(ratio - 1)
+    return Finding(
+        Verdict.PROVED if agree else Verdict.REFUTED,
+        f"the printed continuous-time line is {tex(sp.Eq(lam, line))} at $S = 1$; the discrete lower end "
+        f"{tex(sp.Eq(lam, lower))} has slope {tex(slopes['discrete'])} at $a = 0^-$ against {tex(slopes['continuous'])}, "
+        f"so their ratio tends to {tex(ratio)}: " + ("they agree as a → 0" if agree else "they do not agree as a → 0"),
+        "exact (SymPy limits)",
+        {"continuous line": line, "discrete lower end": lower, "slopes at 0": slopes},
+        observed={"lim λ_continuous / λ₋": ratio}, expected={"lim λ_continuous / λ₋": 1},
+    )
+
+
+def additive_experiment(runs: int, record, seed: np.random.SeedSequence, sigma=None) -> dict:
+    """Fig. 7 [2021] / Fig. 8 [2022]: w_t of discrete SGD on x w²/2 (x ∈ {1, a - 1}, Fig. 1's a and λ) with
+    additive gradient noise σξ from w0 ~ U[-1, 1] (``w[t]`` for t in ``record``), and the tail index κ."""
+    law = ziyin.noise(ADDITIVE_A)
+    sigma = PRINTED_ADDITIVE_SIGMA if sigma is None else sigma
+    w_t = escape_experiments.additive_noise(law, ADDITIVE_LR, sigma, runs, record, seed)
+    return {"w": w_t, "kappa": escape_experiments.kesten_index(law, ADDITIVE_LR)}
 
 
 # --- the densities and the mode ---------------------------------------------------------------
@@ -270,6 +325,53 @@ def corrected_simulation(ctx):
                       lambda row: "escape" if row["ratio"] > CORRECTED_ESCAPE_ABOVE else "no escape")
 
 
+@simulation("Fig. 7 [2021] / Fig. 8 [2022]: with additive noise σ = 0.1 the law of w_t is stationary and no delta at 0",
+            version="ziyin2021", falsifiers=(replace("PRINTED_ADDITIVE_SIGMA", sp.Integer(0), "no additive noise"),))
+def additive_stationary(ctx):
+    """Two independent ensembles read at T1 < T2: stationary if a two-sample KS test does not tell them apart;
+    no delta at 0 if the Wilson interval of the fraction with |w_T2| > 1/1000 lies above 0 (both at joint level)."""
+    runs, (first, last) = ADDITIVE_SIZES[ctx.quick]
+    early_seed, late_seed = ctx.seed.spawn(2)
+    early = additive_experiment(runs, (first,), early_seed)["w"][first]
+    late_run = additive_experiment(runs, (last,), late_seed)
+    late, kappa = late_run["w"][last], late_run["kappa"]
+    level = bonferroni(2)
+    test = scipy_stats.ks_2samp(early, late)
+    stationary = bool(test.pvalue >= 1 - level)
+    away = int(np.count_nonzero(np.abs(late) > float(ADDITIVE_NEAR)))
+    spread = proportion_interval(away, runs, level)
+    no_delta = spread.low > 0
+    quartiles = np.quantile(late, (0.25, 0.5, 0.75))
+    ok = stationary and no_delta
+    return Finding(
+        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        f"$a = {sp.latex(ADDITIVE_A)}$, $\\lambda = {sp.latex(ADDITIVE_LR)}$, $\\sigma = {sp.latex(PRINTED_ADDITIVE_SIGMA)}$, "
+        f"{runs} runs per ensemble: the two-sample KS distance between t = {first} and t = {last} is {test.statistic:.3g} "
+        f"(p = {test.pvalue:.3g}, {'stationary' if stationary else 'still moving'}); the fraction of runs with "
+        f"$|w_T| > {sp.latex(ADDITIVE_NEAR)}$ has the {spread.describe()} ({'no delta at 0' if no_delta else 'all at 0'}); "
+        f"quartiles {', '.join(f'{q:.3g}' for q in quartiles)}; for σ > 0 the tail index is κ = {mpmath.nstr(kappa, 4)}, "
+        "so the stationary E|w| is infinite",
+        f"two-sample KS test and Wilson interval at joint level {LEVEL} (Bonferroni over 2)",
+        {"runs": runs, "times": [first, last], "ks distance": float(test.statistic), "ks p value": float(test.pvalue),
+         "fraction away from 0": spread.describe(), "quartiles": [float(q) for q in quartiles],
+         "tail index": float(kappa), "level": level},
+        observed={"KS p value": float(test.pvalue), "fraction with |w| > 1/1000": spread.describe()},
+        expected={"KS p value": f"≥ {1 - level:.3g}", "fraction with |w| > 1/1000": "> 0"},
+    )
+
+
+@symbolic("the line λ = -Sa of (71) agrees with the discrete lower branch of Fig. 2 as a → 0 (S = 1)", version="ziyin2021",
+          falsifiers=(scale("PRINTED_71_ESCAPE_ABOVE", 2),))
+def continuum_limit_2021(ctx):
+    return _continuum_finding("ziyin2021")
+
+
+@symbolic("Fig. 9: (47)'s line λ = -Sa/2 agrees with the discrete bound for small λ, small a (S = 1)", version="ziyin2022",
+          falsifiers=(replace("PRINTED_47_ESCAPE_ABOVE", HALF, "(47) with Itô's threshold ½"),))
+def continuum_limit_2022(ctx):
+    return _continuum_finding("ziyin2022")
+
+
 CLAIMS = (
     Claim(
         id="ziyin.appc",
@@ -281,7 +383,8 @@ CLAIMS = (
         r"\text{escape iff } -\tfrac{Sa}{\lambda} > 1\ [2021],\ -\tfrac{Sa}{2\lambda} > 1\ [2022]",
         summary="stationary densities with additive and multiplicative noise, the biased mode, and the escape condition",
         checks=(densities_2021, mode_2021, densities_2022, escape_2021, escape_2022, normaliser_2021, normaliser_2022,
-                normaliser_quadrature, simulation_2021, simulation_2022),
+                normaliser_quadrature, simulation_2021, simulation_2022, additive_stationary, continuum_limit_2021,
+                continuum_limit_2022),
     ),
     Claim(
         id="ziyin.appc-corrected",

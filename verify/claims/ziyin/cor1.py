@@ -2,18 +2,27 @@
 
 x ∈ {1, a - 1} w.p. ½, a < 0: μ(λ) < 0 ⇔ P(λ)² < 1 with P = (1 - λ)(1 - λ(a - 1)), i.e.
 a/(a - 1) < λ < (a - √(a² - 8a + 8))/(2(a - 1)). 2021 prints the closed interval (≤), where μ = 0 at
-the ends and w_t does not converge; 2022 prints the open one.
+the ends and w_t does not converge; 2022 prints the open one. For a > 0 (a minimum at 0) 2022 §5.1 says
+the escape regime λ > λ₊ persists: true for 0 < a ≤ 1, while for a > 1 the trap set gains a second piece.
+
+The phase diagram (Fig. 2 left [2021] / Fig. 1 right [2022]) is drawn after T steps: with T even, the
+median count of the draws gives ln|w_T/w_0| = Tμ, so P(|w_T| > ε) ≥ ½ ⇔ |P(λ)| > (ε/|w_0|)^{2/T}, and
+the finite-T boundary solves P(λ) = ±(ε/|w_0|)^{2/T} (``finite_time_interval``), inside the limit's.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from numerics import exact_law, trapset
+from numerics import escape_experiments, exact_law, trapset
 from numerics.multiplicative_sim import escaped, simulate
 from numerics.precision import decimal, evaluate, working_precision
+from numerics.sweep import linear_grid
 from theory import multiplicative, ziyin
 from theory.multiplicative import lam
 
@@ -27,6 +36,7 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import ZIYIN_2021, ZIYIN_2022
 from ...stats import (
     LEVEL,
@@ -40,6 +50,7 @@ from ._printed import PRINTED_LOWER, PRINTED_UPPER
 from ._two_point import SAMPLE_A, a
 
 PRINTED_CLOSED_2021 = True  # 2021 eq. (8) writes ≤ at both ends; 2022 eq. (5) writes <
+PRINTED_POSITIVE_A_MAX = sp.oo  # 2022 §5.1: "the escape regime λ > λ₊ is also present when a > 0" (no bound on a)
 
 # --- experiment parameters --------------------------------------------------------------------
 ENDPOINT_A = sp.Integer(-1)
@@ -51,6 +62,12 @@ GRID_LR = tuple(sp.Rational(k, 10) for k in (1, 3, 6, 9, 12, 15, 20))
 CLEAR_MU = 0.05  # grid points with |μ| below this are too close to the boundary to phase at finite T
 GRID_EPS = sp.Rational(1, 1000)
 GRID_SIZES = {True: (400, 400), False: (4000, 2000)}  # runs, steps
+POSITIVE_A = (sp.Rational(1, 10), sp.Rational(1, 2), sp.Rational(9, 10), sp.Rational(11, 10))  # a > 0 samples
+#: the book's phase diagram: a grid (ends, points), λ grid (ends, points), runs per point, T, ε
+PHASE_A = (Fraction(-4), Fraction(1), 61)
+PHASE_LR = (Fraction(1, 50), Fraction(11, 5), 56)
+PHASE_SIZES = (256, 500, Fraction(1, 1000))
+Q = sp.Symbol("q", positive=True)  # the finite-T level (ε/|w_0|)^{2/T} of |P(λ)|
 
 
 def grid_points(a_values=GRID_A, rates=GRID_LR) -> list[tuple]:
@@ -69,6 +86,48 @@ def experiment(points, runs: int, steps: int, eps, seed) -> list[dict]:
                      "escaped": int(np.count_nonzero(escaped(log_w, np.log(float(eps))))),
                      "exact": exact_law.escape_probability(exact_law.EscapeQuestion(law, lr, steps, eps), 30)})
     return rows
+
+
+@dataclass(frozen=True)
+class PhaseDiagram:
+    """The fraction of ``runs`` runs from w_0 = 1 with |w_T| > ε at each (a, λ): ``escaped[i, j]`` at
+    λ = ``lr[i]``, a = ``a[j]``."""
+
+    a: np.ndarray
+    lr: np.ndarray
+    escaped: np.ndarray
+    runs: int
+    steps: int
+    eps: Fraction
+
+
+def phase_diagram(a_grid=PHASE_A, lr_grid=PHASE_LR, sizes=PHASE_SIZES, seed=None) -> PhaseDiagram:
+    """Fig. 2 left [2021] / Fig. 1 right [2022]: the escaped fraction over a linear (a, λ) grid
+    (each grid given as (low, high, points)); ``seed`` a numpy SeedSequence."""
+    a_points, lr_points = linear_grid(*a_grid), linear_grid(*lr_grid)
+    runs, steps, eps_value = sizes
+    fractions = escape_experiments.phase_diagram(a_points, lr_points, runs, steps, eps_value, seed)
+    return PhaseDiagram(np.array(a_points, dtype=float), np.array(lr_points, dtype=float), fractions, runs, steps, eps_value)
+
+
+def finite_time_interval() -> tuple[sp.Expr, sp.Expr]:
+    """The ends of {λ : |P(λ)| < q} (a < 1) that become λ₋ (λ = 0 for a > 0) and λ₊ at q = 1: the roots of
+    P = q and P = -q. At q = (ε/|w_0|)^{2/T}, T even, it is where P(|w_T| > ε) = ½ (see the module doc)."""
+    poly = multiplicative.trap_polynomial(ziyin.noise()).poly.as_expr()
+    limit = ziyin.trap_interval()
+    ends = []
+    for sign, end in ((1, limit.lower), (-1, limit.upper)):
+        roots = [sp.simplify(r) for r in sp.solve(sp.Eq(poly, sign * Q), lam)]
+        (root,) = [r for r in roots if is_zero((r - end).subs(Q, 1).subs(a, -1))]
+        ends.append(root)
+    return tuple(ends)
+
+
+def finite_time_level(steps: int, eps, w0=1) -> sp.Expr:
+    """q = (ε/|w_0|)^{2/T}: the escape probability after T steps (T even) is ½ where |P(λ)| = q."""
+    if steps % 2:
+        raise ValueError(f"the median count is a single count only for even T, got T = {steps}")
+    return (sp.nsimplify(eps) / abs(sp.nsimplify(w0))) ** sp.Rational(2, steps)
 
 
 @symbolic("derived trap interval equals eq. (5) (open interval), a < 0", version="ziyin2022",
@@ -180,6 +239,46 @@ def phase_grid(ctx):
     )
 
 
+@high_precision("three regimes: for a > 0 the escape regime is λ > λ₊ and SGD converges below it", version="ziyin2022",
+                falsifiers=(replace("PRINTED_POSITIVE_A_MAX", sp.Integer(1), "a > 0 read as 0 < a ≤ 1"),))
+def positive_a_regimes(ctx):
+    """2022 §5.1 after Cor. 1: λ < a/(a - 1) escapes, the interval traps, λ > λ₊ escapes, 'also present when
+    a > 0'. For a > 0 the lower end is negative, so the statement is: the trap set is (0, λ₊(a)). Certified
+    trap sets of p(x) at sample a > 0 (those up to PRINTED_POSITIVE_A_MAX) against it."""
+    samples = [av for av in POSITIVE_A if av <= PRINTED_POSITIVE_A_MAX]
+    rows, broken = {}, []
+    for a_value in samples:
+        found = trapset.trap_set(ziyin.noise(a_value), ctx.dps).intervals
+        upper = evaluate(PRINTED_UPPER.subs(a, a_value), ctx.dps)
+        tolerance = DigitsTolerance(ctx.dps)
+        ok = len(found) == 1 and found[0][0] == 0 and tolerance.holds(relative_gap(found[0][1], upper))
+        rows[f"a = {a_value}"] = {"certified trap set": sp.Union(*(sp.Interval.open(sp.Float(lo, 12), sp.Float(hi, 12))
+                                                                   for lo, hi in found)),
+                                  "printed": sp.Interval.open(0, sp.Float(upper, 12))}
+        if not ok:
+            broken.append(a_value)
+    witness = None
+    if broken:  # a λ inside the last certified piece, above λ₊: μ < 0 there, so SGD does not escape
+        low, high = trapset.trap_set(ziyin.noise(broken[0]), ctx.dps).intervals[-1]
+        inside = sp.Integer(int(mpmath.floor(low)) + 1)
+        lr = inside if inside < high else sp.nsimplify(float((low + high) / 2), rational=True)
+        mu = multiplicative.log_rate(ziyin.noise(broken[0]), lr)
+        witness = {"a": broken[0], "λ": lr, "μ": sp.logcombine(sp.expand_log(mu, force=True), force=True)}
+    return Finding(
+        Verdict.REFUTED if broken else Verdict.CONFIRMED,
+        "the certified trap set is "
+        + "; ".join(f"{tex(v['certified trap set'])} at $a = {sp.latex(av)}$" for av, v in zip(samples, rows.values()))
+        + (f"; at $a = {sp.latex(witness['a'])}$ a second piece lies above λ₊, e.g. {tex(sp.Eq(lam, witness['λ']))} with "
+           f"{tex(sp.Eq(sp.Symbol('mu'), witness['μ']))} < 0, where SGD converges to the minimum "
+           "instead of escaping" if broken
+           else f"; each is (0, λ₊(a)), so λ > λ₊ is exactly the escape regime there"),
+        DigitsTolerance(ctx.dps).describe(),
+        {"trap sets": rows, "counterexample": witness},
+        observed={k: v["certified trap set"] for k, v in rows.items()},
+        expected={k: v["printed"] for k, v in rows.items()},
+    )
+
+
 CLAIMS = (
     Claim(
         id="ziyin.cor1",
@@ -188,7 +287,7 @@ CLAIMS = (
         statement=r"\frac{a}{a-1} \le \lambda \le \frac{a - \sqrt{a^2 - 8a + 8}}{2(a-1)}\ [2021],\ "
         r"\frac{a}{a-1} < \lambda < \frac{a - \sqrt{a^2 - 8a + 8}}{2(a-1)}\ [2022] \Rightarrow w_t \to 0",
         summary="the interval of λ in which SGD converges to the local maximum (closed in 2021, open in 2022)",
-        checks=(interval_matches, closed_endpoint, certified_trap_set, phase_grid),
+        checks=(interval_matches, closed_endpoint, certified_trap_set, phase_grid, positive_a_regimes),
     ),
     Claim(
         id="ziyin.cor1-corrected",

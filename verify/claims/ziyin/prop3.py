@@ -3,11 +3,19 @@
 On 0 < λ ≤ 1, γ(λ) = μ(λ) = ½ ln((1 - λ)(1 - λ(a - 1))) is concave with maximum γ* = ln((2 - a)/(2√(1 - a)))
 at λ* = a/(2(a - 1)); γ* < ε ⇔ |a| < 2(e^ε√(e^{2ε} - 1) + e^{2ε} - 1). The papers print the ε-condition
 with ≤ (false at equality), and 2021 states the optimum without the restriction λ ≤ 1.
+
+App. A.2 (Fig. 6 [2021] / Fig. 5 [2022], a = -1): the estimate (9), (1/t) Σ_{i ≤ t} ln|w_i/w_{i-1}| averaged
+over runs, "converges within about 20 steps" (text) / "becomes stable after roughly 40 steps" (caption).
+Its expectation is γ(λ) at every t (a sum of t i.i.d. terms over t), so what settles is the spread of a
+finite ensemble, s(λ)/√(runs·t).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mpmath
+import numpy as np
 import sympy as sp
 
 from numerics.multiplicative_sim import simulate
@@ -49,6 +57,13 @@ SIM_A = (sp.Integer(-1), sp.Rational(-1, 4))
 SIM_RATES = tuple(sp.Rational(k, 10) for k in range(1, 10))
 SIM_SIZES = {True: (2000, 50), False: (20000, 100)}  # runs, τ
 
+# App. A.2, Fig. 6 [2021] / Fig. 5 [2022]: γ estimated against t at a = -1, four learning rates, 2000 runs (A.3)
+PRINTED_SETTLED_STEPS = {"text": 20, "caption": 40}  # "converges within about 20 steps"; "stable after roughly 40"
+PRINTED_LIMIT = "escape rate"  # the estimate tends to γ(λ) = E ln|1 - λx| (Def. (82) [2021] / (73) [2022])
+IN_TIME_A = sp.Integer(-1)
+IN_TIME_RATES = (sp.Rational(1, 5), sp.Rational(1, 2), sp.Rational(4, 5), sp.Rational(3, 2))
+IN_TIME_SIZES = {True: (2000, 100), False: (20000, 100)}  # runs, last t (the main text reads the estimate at t = 100)
+
 
 def _eps_of(s_value):
     return sp.log(sp.sqrt(1 + s_value**2))
@@ -69,6 +84,48 @@ def experiment(a_value, rates, runs: int, tau: int, seed) -> dict:
     law = ziyin.noise(a_value)
     return {lr: simulate(law, float(lr), runs, tau, child).values[0] / tau
             for lr, child in zip(rates, seed.spawn(len(rates)))}
+
+
+@dataclass(frozen=True)
+class RateInTime:
+    """The estimate (9) of γ at λ after each of the steps t = 1..T: the mean over runs of ln|w_t/w_0|/t, its
+    Student-t interval at ``level`` (``low``, ``high``), and the escape rate γ(λ) itself (mpmath)."""
+
+    lr: sp.Expr
+    times: np.ndarray
+    estimate: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    gamma: float
+    runs: int
+
+
+def limit_rate(law, lr) -> float:
+    """What the estimate is said to tend to: γ(λ) = E ln|1 - λx| (or, under a falsifier, GD's ln|1 - λE[x]|)."""
+    if PRINTED_LIMIT == "escape rate":
+        return float(evaluate(multiplicative.log_rate(law, lr), 20))
+    return float(sp.log(abs(1 - lr * law.mean)).subs(a, IN_TIME_A))
+
+
+def rate_in_time(a_value, rates, runs: int, steps: int, seed, level: float = LEVEL) -> list[RateInTime]:
+    """Fig. 6 [2021] / Fig. 5 [2022]: the estimate (9) of γ against t for each λ in ``rates`` (runs from w_0 = 1)."""
+    law, times = ziyin.noise(a_value), np.arange(1, steps + 1)
+    found = []
+    for lr, child in zip(rates, seed.spawn(len(rates))):
+        per_step = simulate(law, float(lr), runs, steps, child, record=tuple(times)).values / times[:, None]
+        intervals = [mean_interval(row, level) for row in per_step]
+        found.append(RateInTime(lr, times, per_step.mean(axis=1), np.array([i.low for i in intervals]),
+                                np.array([i.high for i in intervals]), limit_rate(law, lr), runs))
+    return found
+
+
+def settled_from(curve: RateInTime) -> int | None:
+    """The first t from which every later interval contains γ (None if the last one does not)."""
+    inside = (curve.low <= curve.gamma) & (curve.gamma <= curve.high)
+    if not inside[-1]:
+        return None
+    outside = np.flatnonzero(~inside)
+    return int(curve.times[outside[-1] + 1]) if outside.size else int(curve.times[0])
 
 
 @symbolic("λ* and γ* derived from dμ/dλ = 0 equal the printed values (λ ≤ 1)", version="ziyin2022",
@@ -253,6 +310,36 @@ def escape_rate(ctx):
     )
 
 
+@simulation("App. A.2, Fig. 6 [2021] / Fig. 5 [2022]: the estimate (9) at a = -1 has settled on γ(λ) by t ≈ 20 (text), 40 (caption)",
+            version="ziyin2021", falsifiers=(replace("PRINTED_LIMIT", "gradient descent", "the limit read as GD's ln|1 - λE[x]|"),))
+def settled_in_time(ctx):
+    """For each λ of the figure: the first t from which every Student-t interval of the estimate (joint level,
+    Bonferroni over all λ and t up to T) contains γ(λ); the statement holds if that t is at most the printed 20."""
+    runs, steps = IN_TIME_SIZES[ctx.quick]
+    level = bonferroni(len(IN_TIME_RATES) * steps)
+    curves = rate_in_time(IN_TIME_A, IN_TIME_RATES, runs, steps, ctx.seed, level)
+    first = {curve.lr: settled_from(curve) for curve in curves}
+    late = [lr for lr, t0 in first.items() if t0 is None or t0 > PRINTED_SETTLED_STEPS["text"]]
+    rows = {f"λ = {curve.lr}": {"γ(λ)": curve.gamma,
+                                **{f"estimate at t = {t}": float(curve.estimate[t - 1]) for t in (1, 20, 40, steps)},
+                                "settled from t": first[curve.lr] if first[curve.lr] is not None else "not by the last t"}
+            for curve in curves}
+    target = r"$\gamma(\lambda)$" if PRINTED_LIMIT == "escape rate" else r"GD's rate $\ln|1 - \lambda\,\mathbb{E}[x]|$"
+    shown = ", ".join((f"$t = {t0}$" if t0 is not None else f"no $t \\le {steps}$") + f" at $\\lambda = {sp.latex(lr)}$"
+                      for lr, t0 in first.items())
+    return Finding(
+        Verdict.REFUTED if late else Verdict.CONFIRMED,
+        f"{runs} runs from $w_0 = 1$ at $a = {sp.latex(IN_TIME_A)}$: the first step from which every interval contains "
+        f"{target} is {shown}, against the printed ≈ {PRINTED_SETTLED_STEPS['text']} (text) and "
+        f"≈ {PRINTED_SETTLED_STEPS['caption']} (caption); the estimate is unbiased at every $t$, so what settles is "
+        r"the ensemble spread $s(\lambda)/\sqrt{\text{runs}\cdot t}$",
+        f"Student-t interval at joint level {LEVEL} (Bonferroni over {len(IN_TIME_RATES)} rates × {steps} steps)",
+        {"rates": rows, "a": IN_TIME_A, "runs": runs, "level": level},
+        observed={f"λ = {lr}": t0 for lr, t0 in first.items()},
+        expected={f"λ = {lr}": f"≤ {PRINTED_SETTLED_STEPS['text']}" for lr in first},
+    )
+
+
 CLAIMS = (
     Claim(
         id="ziyin.prop3",
@@ -261,7 +348,7 @@ CLAIMS = (
         statement=r"\gamma^* = \ln\frac{2-a}{2\sqrt{1-a}},\ \lambda^* = \frac{a}{2(a-1)},\ "
         r"\gamma^* < \epsilon \text{ if } |a| \le 2\left|-e^\epsilon\sqrt{e^{2\epsilon}-1} - e^{2\epsilon} + 1\right|",
         summary="optimal escape rate of the two-point model and the ε-condition on |a|",
-        checks=(optimum, epsilon_condition, unrestricted, numerical_maximum, escape_rate),
+        checks=(optimum, epsilon_condition, unrestricted, numerical_maximum, escape_rate, settled_in_time),
     ),
     Claim(
         id="ziyin.prop3-corrected",
