@@ -82,6 +82,7 @@ def quartic_runs(
     steps: int,
     seed: np.random.SeedSequence,
     norm: quartic.Normalisation = quartic.SECTION_6_1,
+    snapshot_at: Sequence[int] = (),
 ) -> EnsembleResult:
     """SGD on c₂ x w² + c₄ w⁴ with x ∈ {1, a - 1}, w0 ~ U[-1, 1] (2021 Fig. 1 caption).
 
@@ -96,4 +97,43 @@ def quartic_runs(
     def step(state, rng, t):
         return state - step_size * grad(state, sampler.draw(rng, len(state)))
 
-    return iterate(step, uniform_square(1.0, 1), runs, steps, seed, bound=radius)
+    return iterate(step, uniform_square(1.0, 1), runs, steps, seed, bound=radius, snapshot_at=snapshot_at)
+
+
+def quartic_phase_diagram(
+    a_grid: Sequence[sp.Expr],
+    lr_grid: Sequence[sp.Expr],
+    runs: int,
+    steps: int,
+    eps: float,
+    seed: np.random.SeedSequence,
+    norm: quartic.Normalisation = quartic.SECTION_6_1,
+) -> np.ndarray:
+    """Fraction of the runs of ``quartic_runs`` at every (a, λ) that escaped w = 0 after ``steps`` steps:
+    diverged (past that point's escape radius) or |w_T| > ``eps``. Row i is λ = lr_grid[i], column j is
+    a = a_grid[j]; all points run as one ensemble (each run carries its λ, its two atoms and its radius)."""
+    grad = lambdify_gradient(quartic.sampled_loss(x, norm), (quartic.w,), (x,))
+    radius = sp.lambdify((ziyin.a, quartic.lam), quartic.escape_radius_formula(norm), "math")
+    points = [(a_value, lr) for a_value in a_grid for lr in lr_grid]
+    columns = []
+    for a_value, lr in points:
+        law = ziyin.noise(sp.sympify(a_value))
+        low, high = (float(v) for v in law.values)
+        columns.append([check_positive("lr", lr), low, high, float(law.probs[0]), radius(float(a_value), float(lr))])
+    settings = np.repeat(np.array(columns), runs, axis=0)
+    offset = [0]
+
+    def initial(rng, n):
+        rows = settings[offset[0] : offset[0] + n]
+        offset[0] += n
+        return np.column_stack([uniform_square(1.0, 1)(rng, n), rows])
+
+    def step(state, rng, t):
+        w, lr, low, high, first, radius = state.T
+        draw = np.where(rng.random(len(state)) < first, low, high)
+        new = w - lr * grad(state[:, :1], draw)[:, 0]
+        return np.column_stack([np.where(np.abs(new) > radius, np.inf, new), state[:, 1:]])
+
+    result = iterate(step, initial, len(points) * runs, steps, seed)
+    away = (result.escaped_at >= 0) | (np.abs(result.state[:, 0]) > eps)
+    return away.reshape(len(a_grid), len(lr_grid), runs).mean(axis=2).T

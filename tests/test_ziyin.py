@@ -211,3 +211,62 @@ def test_every_simulation_states_its_tolerance(results):
             assert check.finding.tolerance
             if check.kind is Kind.SIMULATION:
                 assert "interval" in check.finding.tolerance or "band" in check.finding.tolerance
+
+
+# --- issue 13: the public functions the book's figures of Props. 4 and 5, the quartic and the toy network call ---
+
+
+def test_prop4_positions_leave_the_ensemble_unchanged():
+    import numpy as np
+
+    from verify.claims.ziyin import prop4
+
+    plain = prop4.experiment(prop4.PRINTED_SIM_LR, 64, 300, np.random.SeedSequence(11))
+    shown = prop4.experiment(prop4.PRINTED_SIM_LR, 64, 300, np.random.SeedSequence(11), positions_at=(0, 2))
+    assert {k: v for k, v in shown.items() if k != "positions"} == plain
+    assert sorted(shown["positions"]) == [0, 2, 300]
+    assert all(p.shape == (64, 2) for p in shown["positions"].values())
+    assert np.all(np.abs(shown["positions"][0]) <= 1)
+
+
+def test_prop5_gradient_descent_is_the_exact_gd_path():
+    import numpy as np
+
+    from verify.claims.ziyin import prop5
+
+    steps = np.array([0, 1, 10, 1000, 50000])
+    free = prop5.gradient_descent(8, steps, np.random.SeedSequence(3), project=False)
+    factor = 1 - prop5.PRINTED_GD_LR * float(ziyin.noise(prop5.EXPERIMENT_A).mean)
+    assert factor == 1 + 0.01 * 0.05
+    assert np.allclose(free[1:] / free[0], factor ** steps[1:, None].astype(float))
+    clipped = prop5.gradient_descent(8, steps, np.random.SeedSequence(3))
+    assert np.array_equal(clipped[:3], free[:3]) and np.all(np.abs(clipped[-1]) == 1)
+
+
+def test_quartic_escape_radius_formula_is_escape_radius():
+    from theory import quartic
+
+    formula = quartic.escape_radius_formula()
+    for a_value, lr in ((-1, sp.Rational(4, 5)), (sp.Rational(-3, 7), sp.Rational(21, 10)), (-4, sp.Rational(1, 50))):
+        exact = quartic.escape_radius(a_value, lr)
+        assert sp.simplify(formula.subs({a: a_value, quartic.lam: lr}) - exact) == 0
+
+
+def test_quartic_positions_and_phase_diagram():
+    import numpy as np
+
+    from verify.claims.ziyin import quartic as quartic_claim
+
+    args = (quartic_claim.PRINTED_A, quartic_claim.PRINTED_LR, 300, 200)
+    plain = quartic_claim.experiment(*args, np.random.SeedSequence(5))
+    shown = quartic_claim.experiment(*args, np.random.SeedSequence(5), positions_at=(0, 5))
+    assert {k: v for k, v in shown.items() if k not in ("positions", "diverged_by")} == plain
+    assert shown["diverged_by"][200] == plain["diverged"] and shown["positions"][200].size == 300 - plain["diverged"]
+    assert shown["positions"][0].size == 300
+    # a = -1/2: below λ₋ = 1/3 every run leaves w = 0 (for the minima); inside the trap interval most stay
+    grid = quartic_claim.phase_diagram([sp.Rational(-1, 2)], [sp.Rational(1, 10), sp.Rational(3, 5)], 200, 2000,
+                                       np.random.SeedSequence(6), eps=sp.Rational(1, 1000))
+    assert grid.shape == (2, 1) and grid[0, 0] == 1 and grid[1, 0] < 0.2
+    again = quartic_claim.phase_diagram([sp.Rational(-1, 2)], [sp.Rational(1, 10), sp.Rational(3, 5)], 200, 2000,
+                                        np.random.SeedSequence(6), eps=sp.Rational(1, 1000))
+    assert np.array_equal(grid, again)

@@ -76,6 +76,13 @@ def linearisation(x_value: sp.Expr, lr: sp.Expr = lam, norm: Normalisation = SEC
     return sp.expand(sp.diff(sgd_map(x_value, lr, norm), w).subs(w, 0))
 
 
+def escape_radius_formula(norm: Normalisation = SECTION_6_1) -> sp.Expr:
+    """``escape_radius`` for symbolic a and λ: √((2 + max_x |m(x)|)/k), for evaluating on a grid."""
+    largest = sp.Max(*(sp.Abs(linearisation(v, lam, norm)) for v in ziyin.noise().values))
+    cubic = -sp.Poly(sgd_map(x, lam, norm), w).coeff_monomial(w**3)
+    return sp.sqrt((2 + largest) / cubic)
+
+
 def escape_radius(a_value: sp.Expr, lr: sp.Expr, norm: Normalisation = SECTION_6_1) -> sp.Expr:
     """R such that |w_t| > R forces |w_{t+k}| ≥ 2^k |w_t| → ∞ whatever the draws.
 

@@ -58,6 +58,7 @@ PRINTED_R_AT_B = {1: 8 * lam, -1: 2 * sp.Max(sp.Abs(1 - 2 * lam), sp.Abs(1 - 10 
 PRINTED_MU = sp.log(8 * lam * sp.Max(sp.Abs(1 - 2 * lam), sp.Abs(1 - 10 * lam))) / 2  # (92)/(83)
 PRINTED_THRESHOLD = (1 + sp.sqrt(6)) / 20  # (93)/(84): λ ≤ (1 + √6)/20
 PRINTED_SIM_LR, PRINTED_SIM_RUNS = sp.Rational(1, 20), 2000  # §6.3 [2021] / A.4 [2022]
+PRINTED_FIG_STEPS = (0, 2, 10000)  # Fig. 3 [2021] / Fig. 7 [2022]: initialisation, step 2, step 10000
 
 # the corrected forms (ziyin.prop4-corrected)
 CORRECTED_FLAT_S, CORRECTED_SHARP_S = 8 - 2 * a, 8 + 10 * a
@@ -74,20 +75,24 @@ STUCK_W1 = 0.1  # |w1| above this at two times: w1 has not converged to 0
 ROOT_BRACKETS = {"derived": (0.01, 0.15), "printed (92)": (0.17, 0.3)}  # where findroot searches
 
 
-def experiment(lr, runs: int, steps: int, seed, a_value=SIM_A) -> dict:
+def experiment(lr, runs: int, steps: int, seed, a_value=SIM_A, positions_at=()) -> dict:
     """Runs at (a, λ) with b = 1/λ - 6 (the proof's choice), w0 ~ U[-1, 1]², unclipped: how many end at
     the sharp minima, with w1 not converging (|w1| > STUCK_W1 at steps/2 and at the end, w2 → 0),
-    elsewhere, diverged; and how many left the box |w1|, |w2| ≤ 1 at some step."""
+    elsewhere, diverged; and how many left the box |w1|, |w2| ≤ 1 at some step. With ``positions_at``
+    (steps) also "positions": step -> the (runs, 2) array of (w1, w2) then, the last step included
+    (Fig. 3 [2021] / Fig. 7 [2022]; for the book, not for evidence)."""
     b_value = PRINTED_B.subs(lam, lr)
     half = steps // 2
-    result = landscapes.sharp_minima_runs(a_value, b_value, lr, runs, steps, seed, snapshot_at=(half,))
+    snapshot_at = tuple(sorted({half, *(t for t in positions_at if t < steps)}))
+    result = landscapes.sharp_minima_runs(a_value, b_value, lr, runs, steps, seed, snapshot_at=snapshot_at)
     w, earlier = result.w, result.snapshots[half]
     sharp = float(sp.sqrt((1 + a_value) / 2))
     finite = result.diverged_at < 0
     at_sharp = finite & (np.abs(w[:, 0]) < AT_MINIMUM) & (np.abs(np.abs(w[:, 1]) - sharp) < AT_MINIMUM)
     stuck = finite & (np.abs(w[:, 1]) < AT_MINIMUM) & (np.abs(w[:, 0]) > STUCK_W1) & (np.abs(earlier[:, 0]) > STUCK_W1)
     in_box = result.left_box_at < 0
-    return {"a": a_value, "lambda": lr, "b": b_value, "runs": runs, "steps": steps, "init": "uniform in [-1, 1]^2",
+    positions = {t: result.snapshots[t] for t in positions_at if t < steps} | ({steps: w} if positions_at else {})
+    return {**({"positions": positions} if positions else {}), "a": a_value, "lambda": lr, "b": b_value, "runs": runs, "steps": steps, "init": "uniform in [-1, 1]^2",
             "at_sharp_minima": int(at_sharp.sum()), "w1_not_converging": int(stuck.sum()),
             "w1_not_converging_never_left_box": int((stuck & in_box).sum()),
             "other": int((finite & ~at_sharp & ~stuck).sum()), "diverged": int((~finite).sum()),
@@ -211,7 +216,7 @@ def _all_at_sharp(ctx, lr, full_steps: int) -> Finding:
 def printed_experiment(ctx):
     """The paper's a and initialisation are not stated; a = 1/2 and w0 ~ U[-1, 1]² (overlapping the flat
     minima, as Fig. 3 [2021] / Fig. 7 [2022] shows) are our choices."""
-    return _all_at_sharp(ctx, PRINTED_SIM_LR, 10000)
+    return _all_at_sharp(ctx, PRINTED_SIM_LR, PRINTED_FIG_STEPS[-1])
 
 
 @simulation("λ = 0.15 ≤ (1+√6)/20: the proof promises w1 → 0 w.p. 1, but runs stay near the flat minima",

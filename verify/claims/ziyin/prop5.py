@@ -50,6 +50,7 @@ PRINTED_CLOSED = True  # (109) / (100): a/(a-1) ≤ λ' ≤ (a - √(a²-8a+8))/
 PRINTED_PROJECTION = False  # §6.4 / §6.2, eqs. (9)-(12): no projection onto [-1, 1]
 EXPERIMENT_A, EXPERIMENT_LR, EXPERIMENT_BETA2 = sp.Rational(-1, 10), 0.2, 0.999  # §6.4 / §6.2
 MOMENTUM, PAPER_RUNS, PAPER_STEPS = 0.9, 2000, 50000
+PRINTED_GD_LR = 0.01  # §6.4 / §6.2: "GD is run with a learning rate of 0.01"
 
 # the corrected forms (ziyin.prop5-corrected)
 CORRECTED_GRADIENT_BOUND = 1 - a
@@ -67,6 +68,15 @@ def experiment(configs, runs: int, steps: int, seed, a_value=EXPERIMENT_A, snaps
     """AMSGrad / Adam ensembles on the two-point model (the book's Fig. 2 / §6.2 figure calls this)."""
     return optimizers.run(list(configs), runs, steps, seed, uniform_start, gradient_law(a_value), 1,
                           snapshot_at=snapshot_at)
+
+
+def gradient_descent(runs: int, steps, seed, a_value=EXPERIMENT_A, project=CORRECTED_PROJECTION) -> np.ndarray:
+    """Full-batch GD at the printed λ = 0.01 from w0 ~ U[-1, 1] (the reference curve of Fig. 4 [2021] / Fig. 2 [2022]),
+    exactly: w_t = (1 - λE[x])^t w0, clipped onto [-1, 1] with ``project`` (|w_t| only grows). Rows: ``steps``."""
+    factor = float(multiplicative.update_factor(ziyin.noise(a_value).mean, PRINTED_GD_LR))
+    start = uniform_start(np.random.default_rng(seed), runs)[:, 0]
+    path = start[None, :] * factor ** np.asarray(steps, dtype=float)[:, None]
+    return np.clip(path, -1.0, 1.0) if project else path
 
 
 # --- the proof ----------------------------------------------------------------------------------

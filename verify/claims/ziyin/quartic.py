@@ -39,10 +39,14 @@ AT_ZERO, AT_MINIMA = 1e-8, 1e-3  # |w| below which a run is at 0; ||w| - minimum
 PHASE_AT_ZERO = 1e-6
 
 
-def experiment(a_value, lr, runs: int, steps: int, seed, norm=PRINTED_SECTION, level: float = LEVEL) -> dict:
+def experiment(a_value, lr, runs: int, steps: int, seed, norm=PRINTED_SECTION, level: float = LEVEL,
+               positions_at=()) -> dict:
     """Runs from w0 ~ U[-1, 1]: how many end at 0, at the minima ±√(-a/2) (of ``norm``), diverged (past the
-    escape radius, after which |w| at least doubles every step: theory.quartic.escape_radius) or elsewhere."""
-    result = landscapes.quartic_runs(a_value, lr, runs, steps, seed, norm)
+    escape radius, after which |w| at least doubles every step: theory.quartic.escape_radius) or elsewhere.
+    With ``positions_at`` (steps) also "positions": step -> w of the runs not diverged by then, the last step
+    included, and "diverged_by": step -> how many had (Fig. 1 right [2021] / middle [2022]; for the book)."""
+    snapshot_at = tuple(t for t in positions_at if t < steps)
+    result = landscapes.quartic_runs(a_value, lr, runs, steps, seed, norm, snapshot_at=snapshot_at)
     w = result.state[:, 0]
     minimum = float(quartic.expected_minima(a_value, norm)[1])
     finite = ~result.escaped
@@ -50,9 +54,21 @@ def experiment(a_value, lr, runs: int, steps: int, seed, norm=PRINTED_SECTION, l
               "at_minima": int((finite & (np.abs(np.abs(w) - minimum) < AT_MINIMA)).sum()),
               "diverged": int(result.escaped.sum())}
     counts["other"] = runs - sum(counts.values())
-    return {"loss": quartic.sampled_loss(quartic.x, norm), "a": a_value, "lambda": lr, "runs": runs, "steps": steps,
+    book = {}
+    if positions_at:
+        states = {**{t: result.snapshots[t][:, 0] for t in snapshot_at}, steps: w}
+        gone = {t: (result.escaped_at >= 0) & (result.escaped_at <= t) for t in states}
+        book = {"positions": {t: v[~gone[t]] for t, v in states.items()},
+                "diverged_by": {t: int(g.sum()) for t, g in gone.items()}}
+    return {**book,"loss": quartic.sampled_loss(quartic.x, norm), "a": a_value, "lambda": lr, "runs": runs, "steps": steps,
             "init": "uniform in [-1, 1]", "escape_radius": quartic.escape_radius(a_value, lr, norm), "minimum": minimum,
             **counts, "ci": {k: proportion_interval(v, runs, level, method="exact").describe() for k, v in counts.items()}}
+
+
+def phase_diagram(a_grid, lr_grid, runs: int, steps: int, seed, eps=PHASE_AT_ZERO, norm=PRINTED_SECTION) -> np.ndarray:
+    """Fig. 5 [2021] / Fig. 4 [2022]: the fraction of runs from w0 ~ U[-1, 1] that escaped w = 0 (diverged, or
+    |w_T| > eps) at each (a, λ); row i is λ = lr_grid[i], column j is a = a_grid[j]."""
+    return landscapes.quartic_phase_diagram(a_grid, lr_grid, runs, steps, float(eps), seed, norm)
 
 
 def _sizes(ctx) -> tuple[int, int]:
