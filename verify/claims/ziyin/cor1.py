@@ -271,7 +271,7 @@ def positive_a_regimes(ctx):
         + (f"; at $a = {sp.latex(witness['a'])}$ a second piece lies above λ₊, e.g. {tex(sp.Eq(lam, witness['λ']))} with "
            f"{tex(sp.Eq(sp.Symbol('mu'), witness['μ']))} < 0, where SGD converges to the minimum "
            "instead of escaping" if broken
-           else f"; each is (0, λ₊(a)), so λ > λ₊ is exactly the escape regime there"),
+           else "; each is (0, λ₊(a)), so λ > λ₊ is exactly the escape regime there"),
         DigitsTolerance(ctx.dps).describe(),
         {"trap sets": rows, "counterexample": witness},
         observed={k: v["certified trap set"] for k, v in rows.items()},
