@@ -242,6 +242,16 @@ def claim_ref(claim_id: str) -> str:
     return f"{{ref}}`{claim_id} <{label(claim_id)}>`"
 
 
+def claim_ids() -> set[str]:
+    """The registry's claim ids."""
+    return {claim.id for claim in all_claims()}
+
+
+def theorem_ref(claim_id: str) -> str:
+    """A link to the claim's numbered statement box: 'Theorem 12' (sphinx-proof numbers them)."""
+    return f"{{prf:ref}}`{label(claim_id, 'statement')}`"
+
+
 #: where a statement's LaTeX may break at brace depth 0: ``,\ `` ``;\ `` ``:\ `` and ``\quad``
 _BREAK = re.compile(r"([,;:])\\ |\\q?quad\b")
 
@@ -346,7 +356,6 @@ def claim_markdown(claim: dict, corrections: list[dict]) -> str:
         "",
         f":::::{{prf:theorem}} {code(claim['id'])} · {escape(claim['where'])}",
         f":label: {label(claim['id'], 'statement')}",
-        ":nonumber:",
         "",
         statement_markdown(claim["statement"]),
         "",
@@ -423,7 +432,7 @@ def _erratum(claim: dict, checks: list[dict], corrections: list[dict], prefix: s
     if checks:
         what = "Evidence" if prefix == "erratum" else "The wrong step"
         lines += [f"**{what}:** {prose(checks[0]['summary'])}", ""]
-    lines += [f"Full section: {claim_ref(claim['id'])} {badge(claim['verdict'])}", ""]
+    lines += [f"Full section: {theorem_ref(claim['id'])}, {claim_ref(claim['id'])} {badge(claim['verdict'])}", ""]
     if checks:
         noun = "check" if len(checks) == 1 else "checks"
         lines += [f":::::::{{dropdown}} The {len(checks)} refuting {noun} and the data that reproduce them", ""]
@@ -550,6 +559,24 @@ def setup(app):
     def purge(app_, env, docname):
         getattr(env, "sgdbook_shown", {}).pop(docname, None)
 
+    def notebook(app_, pagename, templatename, context, doctree):
+        """Offer the page as a notebook (the theme's download menu): the one myst-nb executed, with
+        its outputs, else one read from the MyST source."""
+        source = Path(app.srcdir) / f"{pagename}.md"
+        if doctree is None or not source.is_file():
+            return
+        import nbformat
+        from myst_nb.core.read import read_myst_markdown_notebook
+
+        executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+        target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if executed.is_file():
+            target.write_bytes(executed.read_bytes())
+        else:
+            nbformat.write(read_myst_markdown_notebook(source.read_text(encoding="utf-8")), target)
+        context["ipynb_source"] = target.name
+
     def coverage(app_, env):
         shown = set().union(*getattr(env, "sgdbook_shown", {}).values())
         for claim in all_claims():
@@ -565,5 +592,6 @@ def setup(app):
     app.connect("env-before-read-docs", init_env)
     app.connect("env-purge-doc", purge)
     app.connect("env-check-consistency", coverage)
+    app.connect("html-page-context", notebook, priority=500)  # before the theme's buttons (501)
     app.add_css_file("sgdbook.css")
     return {"version": version("sgdverify"), "parallel_read_safe": False, "parallel_write_safe": True}

@@ -275,6 +275,51 @@ def test_a_browser_screenshot_is_not_blank(built, page, tmp_path):
     assert np.mean(gray < 0.9) > 0.02  # some ink on the page, not a white sheet
 
 
+#: program text where a reader should see mathematics or words: reprs, SymPy str (``**``, ``2*a``,
+#: ``sqrt(``, ``oo``), ``Interval.``, Python truth values and dicts, and raw TeX
+PROGRAM_TEXT = re.compile(r"Interval\.|\bTrue\b|\bFalse\b|\{'|\*\*|\\frac|\\left|\b(?:sqrt|Max|Abs|log|exp)\(|\boo\b"
+                          r"|[A-Za-z0-9)]\*[A-Za-z(]")
+
+
+def audit(html: Path, page: str) -> dict:
+    """tests/book_audit.js's findings on ``page`` rendered at 1280 px (a copy of it with the script)."""
+    copy = html / f"_audit_{page}.html"
+    script = (Path(__file__).parent / "book_audit.js").as_uri()
+    copy.write_text((html / f"{page}.html").read_text(encoding="utf-8").replace(
+        "</body>", f'<script src="{script}"></script></body>'), encoding="utf-8")
+    try:
+        dom = chromium("--window-size=1280,900", "--allow-file-access-from-files", "--virtual-time-budget=30000",
+                       "--dump-dom", copy.as_uri()).stdout
+    finally:
+        copy.unlink()
+    found = re.search(r'<pre id="sgd-audit">(.*?)</pre>', dom, re.S)
+    assert found, f"the audit script did not run on {page}.html"
+    import html as markup
+
+    return json.loads(markup.unescape(found.group(1)))
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_every_page_in_a_browser_shows_no_program_text_and_fits_its_column(built):
+    """Every page at 1280 px: nothing reaches past its column or is clipped, no formula needs a
+    scroll bar (long ones break), tables may scroll, and no program text is visible (evidence in
+    collapsed dropdowns included)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = [name for name in built.pages() if name not in {"genindex", "search"} and not name.startswith("_")]
+    with ThreadPoolExecutor(2) as pool:
+        audits = dict(zip(pages, pool.map(lambda page: audit(built.html, page), pages)))
+    problems = []
+    for page, found in audits.items():
+        problems += [f"{page}: wider than its box by {w['over']} px: <{w['tag']}> {w['text'][:60]}" for w in found["wide"]]
+        problems += [f"{page}: a formula scrolls {w['over']} px: {w['text'][:60]}" for w in found["scrolling"]
+                     if w["math"] and not w["table"] and not w["code"]]
+        problems += [f"{page}: program text {m.group()!r} in ...{found['text'][max(0, m.start() - 50):m.end() + 30]}..."
+                     for m in PROGRAM_TEXT.finditer(found["text"])]
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+
+
 @pytest.mark.slow
 @needs_chromium
 def test_mathjax_typesets_every_formula_offline(built):

@@ -78,3 +78,20 @@ def test_sweep_files_have_the_command_and_no_numbers(tmp_path):
     assert code == 0, err
     payload = json.loads((tmp_path / "phase.json").read_text())
     assert payload["command"] == "sweep ziyin-phase" and numbers_in(payload) == []
+
+
+def test_simulate_ziyin_reports_its_exact_quantities_to_its_digits():
+    """The fractions, the Wilson interval's ends (closed form in mpmath, equal to SciPy's to float
+    rounding) and the exact law all carry the 20 digits the output declares."""
+    from verify.stats import proportion_interval, wilson_bounds
+
+    for successes, trials in ((163, 1000), (0, 50), (50, 50), (3, 14080)):
+        low, high = wilson_bounds(successes, trials, 0.999, 30)
+        scipy = proportion_interval(successes, trials, 0.999)
+        assert abs(float(low) - scipy.low) < 1e-14 and abs(float(high) - scipy.high) < 1e-14
+    code, out, _ = invoke(["simulate", "ziyin", "--a", "-1", "--lr", "0.8", "--runs", "1000", "--steps", "50", "--json"])
+    payload = json.loads(out)
+    assert code == 0 and payload["dps"] == "20"
+    values = payload["values"]
+    for number in (values["escaped_fraction"], *values["interval"], values["exact_probability"]):
+        assert len(number.lstrip("-0.").replace(".", "")) == 20, number

@@ -15,10 +15,12 @@ from theory.numbers import parse_exact, parse_list
 from .derive import Derived
 from .inputs import read_hessians
 from .options import MAX_DEPTH, MAX_SAMPLES, MAX_WIDTH
-from .stats import LEVEL, proportion_interval
+from .stats import LEVEL, proportion_interval, wilson_bounds
 
 #: above this many steps the exact law is not computed beside the simulation
 EXACT_STEP_LIMIT = 100_000
+#: digits of simulate ziyin's exact quantities (counts' fractions, the interval's ends, the exact law)
+DIGITS = 20
 #: up to this dimension the exact growth rate ln ρ(E[A⊗A]) is reported beside the simulation
 EXACT_DIMENSION = 12
 
@@ -37,24 +39,25 @@ def ziyin_ensemble(a: str, lr: str, runs: int, steps: int, w0: str, eps: str, se
     count = escape_count(question.noise, float(lr_value), runs, steps, np.random.SeedSequence(seed),
                          float(sp.log(eps_value)), w0=float(w0_value), route=route, progress=progress)
     interval = proportion_interval(count.escaped, runs, LEVEL)
+    low, high = wilson_bounds(count.escaped, runs, LEVEL, DIGITS)
     values = {
-        "escaped_fraction": decimal(sp.Rational(count.escaped, runs), 17),
+        "escaped_fraction": decimal(sp.Rational(count.escaped, runs), DIGITS),
         "escaped": count.escaped,
-        "interval": [repr(interval.low), repr(interval.high)],
-        "mean_log_abs_w": repr(count.mean_log_abs_w),
-        "zero_fraction": decimal(sp.Rational(count.zero, runs), 17),
-        "overflowed_fraction": decimal(sp.Rational(count.overflowed, runs), 17),
+        "interval": [decimal(low, DIGITS), decimal(high, DIGITS)],
+        "mean_log_abs_w": repr(count.mean_log_abs_w),  # a float mean: the digits it has
+        "zero_fraction": decimal(sp.Rational(count.zero, runs), DIGITS),
+        "overflowed_fraction": decimal(sp.Rational(count.overflowed, runs), DIGITS),
         "runs": runs,
         "steps": steps,
         "route": count.route,
     }
     notes = [f"interval: {interval.describe()}"]
     if steps <= EXACT_STEP_LIMIT:
-        exact = exact_law.escape_probability(question, 20)
-        values["exact_probability"] = decimal(exact, 20)
-        values["exact_inside_interval"] = float(exact) in interval
+        exact = exact_law.escape_probability(question, DIGITS)
+        values["exact_probability"] = decimal(exact, DIGITS)
+        values["exact_inside_interval"] = bool(low <= exact <= high)
     params = {"a": a, "lr": lr, "runs": str(runs), "steps": str(steps), "w0": w0, "eps": eps, "seed": str(seed)}
-    return Derived("result", "simulate ziyin", params, 20, values, notes)
+    return Derived("result", "simulate ziyin", params, DIGITS, values, notes)
 
 
 def linear_ensemble(curvatures: str | None, hessians_path: str | None, lr: str, batch: int, replace: bool,

@@ -43,6 +43,19 @@ def proportion_interval(successes: int, trials: int, level: float = LEVEL, metho
     return Interval(float(ci.low), float(ci.high), level, name)
 
 
+def wilson_bounds(successes: int, trials: int, level: float, dps: int) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """The Wilson interval's ends at ``dps`` digits (the closed form, z = √2 erf⁻¹(level)):
+    (p̂ + z²/2n ± z √(p̂(1-p̂)/n + z²/4n²)) / (1 + z²/n), for reports that print that many digits."""
+    if trials <= 0:
+        raise ValueError("a proportion needs at least one trial")
+    with mpmath.workdps(dps + 10):
+        n, p = mpmath.mpf(trials), mpmath.mpf(successes) / trials
+        z = mpmath.sqrt(2) * mpmath.erfinv(mpmath.mpf(level))
+        centre, scale = p + z**2 / (2 * n), 1 + z**2 / n
+        half = z * mpmath.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+        return max((centre - half) / scale, mpmath.mpf(0)), min((centre + half) / scale, mpmath.mpf(1))
+
+
 def mean_interval(samples, level: float = LEVEL) -> Interval:
     """Student-t interval for the mean of i.i.d. samples."""
     samples = np.asarray(samples, dtype=float)
