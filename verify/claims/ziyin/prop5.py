@@ -134,6 +134,11 @@ def multipliers(ctx):
     )
 
 
+def _math(expr) -> str:
+    """``expr`` as inline math with λ' typeset (SymPy names the symbol ``lambda'``)."""
+    return tex(expr.subs(lam_prime, sp.Symbol(r"\lambda'", positive=True)))
+
+
 def _trap() -> tuple[sp.Expr, ziyin.TrapInterval]:
     """E ln|1 - λ'x| < 0 ⇔ |(1 - λ')(1 + λ'(1 - a))| < 1: the (108) product and its solution set (Cor. 1 in λ')."""
     product = multiplicative.trap_polynomial(ziyin.noise()).poly.as_expr().subs(lam, lam_prime)
@@ -157,7 +162,7 @@ def closed_condition(ctx):
     verdict = Verdict.PROVED if suffices else Verdict.REFUTED if mu >= 0 else Verdict.INCONCLUSIVE
     return Finding(
         verdict,
-        f"(108) is |{tex(product)}| ≤ 1 (= e^(2μ) ≤ 1); at a = {tex(EXPERIMENT_A)} the printed set {set_text(printed)} of λ' "
+        f"(108) is |{_math(product)}| ≤ 1 (= e^(2μ) ≤ 1); at a = {tex(EXPERIMENT_A)} the printed set {set_text(printed)} of λ' "
         f"{'lies' if suffices else 'does not lie'} in the derived trap {set_text(derived)}; at λ' = {tex(lower)} the factors are "
         f"{tex([multiplicative.update_factor(v, lower) for v in law.values])}, μ = {tex(mu)}, and P(|w_t| > {tex(EPS)}) = "
         f"{decimal(probs[times[-1]], 6)} at t = {times[-1]} from w0 = 1",
@@ -177,7 +182,7 @@ def open_condition(ctx):
     c_range = ((EXPERIMENT_LR / upper) ** 2, (EXPERIMENT_LR / lower) ** 2)
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"|{tex(product)}| < 1 solves to λ' ∈ ({tex(interval.lower)}, {tex(interval.upper)}), stated ({tex(PRINTED_LOWER)}, {tex(PRINTED_UPPER)}); "
+        f"|{_math(product)}| < 1 solves to λ' ∈ ({tex(interval.lower)}, {tex(interval.upper)}), stated ({tex(PRINTED_LOWER)}, {tex(PRINTED_UPPER)}); "
         f"at a = {tex(EXPERIMENT_A)}, λ = {EXPERIMENT_LR} it needs c ∈ ({sp.N(c_range[0], 4)}, {sp.N(c_range[1], 4)})",
         "exact", {"c_interval": [sp.N(c, 20) for c in c_range]}, observed=observed, expected=expected,
     )
