@@ -115,7 +115,7 @@ def _simulated(ctx, version: str, ratios, predicted) -> Finding:
     faulty = [str(r["ratio"]) for r in rows if r["diverged"] or r["scheme_rate"] not in r["interval"]]
     verdict = (Verdict.INCONCLUSIVE if faulty or "undecided" in observed.values()
                else Verdict.CONFIRMED if observed == expected else Verdict.REFUTED)
-    text = "; ".join(f"-S·c/λ = {r['ratio']}: ln|w_T|/T in {r['interval'].describe()} (Itô {r['ito_rate']}, "
+    text = "; ".join(f"-S·c/λ = {tex(r['ratio'])}: ln|w_T|/T in {r['interval'].describe()} (Itô {tex(r['ito_rate'])}, "
                      f"{observed[str(r['ratio'])]}; predicted {expected[str(r['ratio'])]})" for r in rows)
     problem = f"; the scheme misses its exact rate or diverges at {', '.join(faulty)}" if faulty else ""
     return Finding(verdict, f"S = λ = 1, T = {horizon}: {text}{problem}",
@@ -261,7 +261,7 @@ def corrected_escape(ctx):
                 falsifiers=(scale("CORRECTED_ESCAPE_ABOVE", 2),))
 def corrected_normaliser(ctx):
     return quadrature_finding(ctx, CORRECTED_NORMALISER_RATIOS, lambda ratio: ratio <= CORRECTED_ESCAPE_ABOVE,
-                              f"-Sa/λ > {CORRECTED_ESCAPE_ABOVE}")
+                              f"-Sa/λ > {tex(CORRECTED_ESCAPE_ABOVE)}")
 
 
 @simulation("Euler–Maruyama GBM on both sides of -Sa/λ = 1/2: ln|w| falls at 1/4, grows at 3/4",
