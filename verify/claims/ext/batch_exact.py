@@ -25,6 +25,7 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import BEYOND, PATEL, WU
 from ...stats import LEVEL, bonferroni, mean_interval
 from ..wu._printed import PRINTED_BATCH_FACTOR
@@ -75,8 +76,8 @@ def factors(ctx):
     differ = [k for k, v in same.items() if not v]
     return Finding(
         Verdict.PROVED if not differ else Verdict.REFUTED,
-        f"uniform subsets: c = {sp.factor(wu_factor)} (printed {PRINTED_BATCH_FACTOR}); independent draws: c = "
-        f"{patel_factor} (printed {PRINTED_PATEL_FACTOR}); with ∘ = X E[Q] Y Patel's (10) {'follows' if same['Patel (10)'] else 'does not follow'}; "
+        f"uniform subsets: c = {tex(sp.factor(wu_factor))} (printed {tex(PRINTED_BATCH_FACTOR)}); independent draws: c = "
+        f"{tex(patel_factor)} (printed {tex(PRINTED_PATEL_FACTOR)}); with ∘ = X E[Q] Y Patel's (10) {'follows' if same['Patel (10)'] else 'does not follow'}; "
         f"differ: {', '.join(differ) or 'none'}",
         "exact (noncommutative SymPy algebra, symbolic n and B)", {"agreement": same},
         observed={"subsets": wu_factor, "independent draws": patel_factor, "Patel (10)": patel},
@@ -206,7 +207,7 @@ def sampler(ctx):
                          "sample_mean": float(np.mean(samples)), "ci": ci.describe()})
     return Finding(
         Verdict.CONFIRMED if misses == 0 else Verdict.REFUTED,
-        f"{len(rows)} (case, t) points, {runs} runs at η = {SIMULATED_LR:g}: {misses} exact values (η = {SAMPLER_LR}) outside their interval",
+        f"{len(rows)} (case, t) points, {runs} runs at η = {SIMULATED_LR:g}: {misses} exact values (η = {tex(SAMPLER_LR)}) outside their interval",
         f"Student-t intervals at joint level {LEVEL} (Bonferroni over {len(rows)})",
         {"lr": SAMPLER_LR, "x0": [1, 0], "points": rows}, observed=observed, expected=expected,
     )

@@ -21,6 +21,7 @@ from theory import multiplicative, ziyin
 from theory.noise import FiniteNoise
 
 from ...claim import Claim, Finding, Verdict, high_precision, replace, scale, simulation
+from ...display import tex
 from ...papers import BEYOND
 from ...stats import LEVEL, DigitsTolerance, bonferroni, proportion_interval
 
@@ -119,7 +120,7 @@ def clt(ctx):
     worst = max(observed[k] / expected[k] for k in observed)
     return Finding(
         Verdict.CONFIRMED if within else Verdict.REFUTED,
-        f"a = -1, λ = {lr}: |exact - CLT| is at most {mpmath.nstr(worst, 3)} of the Berry–Esseen bound over "
+        f"a = -1, λ = {tex(lr)}: |exact - CLT| is at most {mpmath.nstr(worst, 3)} of the Berry–Esseen bound over "
         f"t ∈ {{{', '.join(map(str, times))}}} (ρ/s³ = {mpmath.nstr(rho / s**3, 4)}); the exact law is what to use at finite t",
         f"|exact - CLT| ≤ {mpmath.nstr(BERRY_ESSEEN_C, 4)} ρ/(s³√t) (Berry–Esseen)", rows,
         observed=observed, expected=expected,

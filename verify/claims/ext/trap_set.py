@@ -28,6 +28,7 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import BEYOND
 from ...stats import (
     LEVEL,
@@ -111,8 +112,8 @@ def two_point(ctx):
     differ = [k for k, v in agree.items() if not v]
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"exact root isolation of P(λ) = ±1 at a ∈ {{{', '.join(str(a) for a in COR1_A)}}} and a = {SPLIT_A} "
-        f"(x ∈ {{1, {SPLIT_A - 1}}}): {len(split)} piece(s) at a = {SPLIT_A}; "
+        f"exact root isolation of P(λ) = ±1 at a ∈ {{{', '.join(tex(a) for a in COR1_A)}}} and a = {tex(SPLIT_A)} "
+        f"(x ∈ {{1, {tex(SPLIT_A - 1)}}}): {len(split)} piece(s) at a = {tex(SPLIT_A)}; "
         f"differs from Cor. 1 / the hand-worked split at: {', '.join(differ) or 'none'}",
         "exact (algebraic numbers compared by their minimal polynomial)",
         {"agreement": agree}, observed=observed, expected=expected,
@@ -196,7 +197,7 @@ def simulated_phases(ctx):
     return Finding(
         Verdict.CONFIRMED if not misses else Verdict.REFUTED,
         f"x ∈ {{1, -2, 3}} w.p. (1/6, 1/2, 1/3): {len(rows) - len(misses)}/{len(rows)} learning rates agree with the "
-        f"trap set and with the exact law at T = {steps}; disagreeing at λ ∈ {{{', '.join(map(str, misses))}}}",
+        f"trap set and with the exact law at T = {steps}; disagreeing at λ ∈ {{{', '.join(map(tex, misses))}}}",
         f"Wilson interval, joint level {LEVEL} (Bonferroni over {len(rows)}); phase = majority of runs",
         {"points": rows}, observed=observed, expected=expected,
     )

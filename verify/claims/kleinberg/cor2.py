@@ -17,6 +17,7 @@ from theory import kleinberg
 from theory.kleinberg import L, b, b2, c, eta, lam, lam2
 
 from ...claim import Claim, Finding, Verdict, replace, scale, simulation, symbolic
+from ...display import tex
 from ...papers import KLEINBERG
 from ...stats import LEVEL, bonferroni, proportion_interval
 from ._printed import PRINTED_PROBABILITY, PRINTED_RADIUS
@@ -83,11 +84,11 @@ def _two_stage_finding(ctx, formula: sp.Expr, name: str) -> Finding:
     observed = {k: (ci.low, ci.high) for k, ci in intervals.items()}
     return Finding(
         verdict,
-        f"f = {COR2.loss}, ω = ±{COR2.r}, η = {COR2.eta} then η' = {COR2_ETA2} (c = {mpmath.nstr(data['c'], 6)}, c' = "
+        f"f = {tex(COR2.loss)}, ω = ±{tex(COR2.r)}, η = {tex(COR2.eta)} then η' = {tex(COR2_ETA2)} (c = {mpmath.nstr(data['c'], 6)}, c' = "
         f"{mpmath.nstr(data['c_prime'], 6)}, step-size conditions {'hold' if valid else 'fail'}): the {name} T2 bound is "
         f"{mpmath.nstr(bound, 6)}, so T2 = {steps}; " + ", ".join(f"{h}/{data['runs']}" for h in data["hits"].values())
         + " runs end within 20b'/λ' (intervals " + ", ".join(f"[{lo:.3g}, {hi:.3g}]" for lo, hi in observed.values())
-        + f", against {PRINTED_COR2_PROBABILITY})",
+        + f", against {tex(PRINTED_COR2_PROBABILITY)})",
         f"Clopper–Pearson intervals (joint level {LEVEL}, both readings of y) against the printed probability",
         {**data, "T2_bound": bound, "ci": {k: ci.describe() for k, ci in intervals.items()}},
         observed=observed, expected={"probability at least": PRINTED_COR2_PROBABILITY},
@@ -95,6 +96,11 @@ def _two_stage_finding(ctx, formula: sp.Expr, name: str) -> Finding:
 
 
 # --- the checks -------------------------------------------------------------------------------
+
+
+def _math(expr) -> str:
+    """``expr`` as inline math with λ' typeset (SymPy names the symbol ``lambda'``)."""
+    return tex(expr.subs(lam2, sp.Symbol(r"\lambda'", positive=True)))
 
 
 @symbolic("T2 as printed: log(λ·20b'/λ')/λ' is Theorem 1's burn-in for the second stage",
@@ -107,8 +113,8 @@ def restart_printed(ctx):
                         - sp.expand_log(PRINTED_T2_COR2, force=True))
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"restarting Theorem 1 from ‖y - x*‖² ≤ 20b/λ needs T2 ≥ {derived}; printed {PRINTED_T2_COR2} "
-        f"({'the same' if same else 'different'}; rescaling x by α shifts the printed bound by {shift})",
+        f"restarting Theorem 1 from ‖y - x*‖² ≤ 20b/λ needs T2 ≥ {_math(derived)}; printed {_math(PRINTED_T2_COR2)} "
+        f"({'the same' if same else 'different'}; rescaling x by α shifts the printed bound by {_math(shift)})",
         "exact (SymPy)", {"printed_shift_under_rescaling": shift}, observed=derived, expected=PRINTED_T2_COR2,
     )
 
@@ -125,8 +131,8 @@ def shrink(ctx):
     ok = monotone and is_same(probability, PRINTED_COR2_PROBABILITY)
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"P(stage 1) · P(stage 2 | stage 1) = {probability} (printed {PRINTED_COR2_PROBABILITY}); b/λ = {ratio}: "
-        f"∂/∂η = {d_eta}, ∂/∂c = {d_c} ({'increasing in η, decreasing in c' if monotone else 'not monotone'} where λ > 0)",
+        f"P(stage 1) · P(stage 2 | stage 1) = {tex(probability)} (printed {tex(PRINTED_COR2_PROBABILITY)}); b/λ = {tex(ratio)}: "
+        f"∂/∂η = {tex(d_eta)}, ∂/∂c = {tex(d_c)} ({'increasing in η, decreasing in c' if monotone else 'not monotone'} where λ > 0)",
         "exact (SymPy); signs decided with c = (g + ηL²)/2, g = λ/η > 0",
         {"b_over_lambda": ratio, "d_eta": d_eta, "d_c": d_c},
         observed={"probability": probability, "radius monotone in η, c": "yes" if monotone else "no"},
@@ -147,7 +153,7 @@ def region(ctx):
     everywhere = contains == sp.Interval.open(0, sp.oo)
     return Finding(
         Verdict.PROVED if everywhere else Verdict.INCONCLUSIVE,
-        f"{{‖y‖² ≤ R}} ⊆ D' exactly for R in {contains}; in the counterexample instance R = {mpmath.nstr(radius_sq, 6)} "
+        f"{{‖y‖² ≤ R}} ⊆ D' exactly for R in {tex(contains)}; in the counterexample instance R = {mpmath.nstr(radius_sq, 6)} "
         + ("" if everywhere else "(its c' is computed on the larger ball, so both readings hold there); no "
            "counterexample built from runs in the gap, so the mismatch is not shown to break the conclusion"),
         "exact (solveset over R > 0)", {"radius_sq_instance": radius_sq},
@@ -168,7 +174,7 @@ def restart_corrected(ctx):
     same = same_log(derived, CORRECTED_T2)
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"burn_in_time with m0 = 20b/λ and (λ', b') is {derived}; stated {CORRECTED_T2} ({'the same' if same else 'different'})",
+        f"burn_in_time with m0 = 20b/λ and (λ', b') is {_math(derived)}; stated {_math(CORRECTED_T2)} ({'the same' if same else 'different'})",
         "exact (SymPy)", {}, observed=derived, expected=CORRECTED_T2,
     )
 

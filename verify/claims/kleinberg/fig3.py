@@ -13,6 +13,7 @@ from numerics import smoothed_sgd
 from theory import kleinberg
 
 from ...claim import Claim, Finding, Verdict, high_precision, mutate, simulation
+from ...display import tex
 from ...papers import KLEINBERG
 from ...stats import LEVEL, bonferroni, mean_interval, proportion_interval
 
@@ -99,8 +100,8 @@ def fig3_landscape(ctx):
           and all(v["c"] > 0 and v["quadrature_agreement"] < 1e-10 for v in convexity.values()))
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"local minima on [-6, 6]: f {minima['f']}, g at small s = {FIG3_LEVELS['small']} {small}, at moderate s = "
-        f"{FIG3_LEVELS['moderate']} {moderate}; smallest one-point constant of g on the restart regions: "
+        f"local minima on [-6, 6]: f {minima['f']}, g at small s = {tex(FIG3_LEVELS['small'])} {small}, at moderate s = "
+        f"{tex(FIG3_LEVELS['moderate'])} {moderate}; smallest one-point constant of g on the restart regions: "
         + ", ".join(f"{k} {v['c']:.3g}" for k, v in convexity.items()),
         "minimum counts on a grid; c > 0 with 256- and 128-node quadrature agreeing to 1e-10", data,
         observed={"minima of f": minima["f"], "minima of g (small)": small, "minima of g (moderate)": moderate,
@@ -133,11 +134,11 @@ def fig3_simulation(ctx):
           and all(later.high < earlier.low for earlier, later in zip(stage_means, stage_means[1:])))
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"{runs} runs × {FIG3_STEPS} steps from U[-{FIG3_START:g}, {FIG3_START:g}], η = {FIG3_ETA}: GD stuck {stuck}, small noise "
-        f"({FIG3_LEVELS['small']}) outside [-1.5, 1.5] {runs - inside['small']}, moderate ({FIG3_LEVELS['moderate']}) inside "
-        f"{inside['moderate']}, large ({FIG3_LEVELS['large']}) inside {inside['large']}; mean |x_T| moderate "
+        f"{runs} runs × {FIG3_STEPS} steps from U[-{FIG3_START:g}, {FIG3_START:g}], η = {tex(FIG3_ETA)}: GD stuck {stuck}, small noise "
+        f"({tex(FIG3_LEVELS['small'])}) outside [-1.5, 1.5] {runs - inside['small']}, moderate ({tex(FIG3_LEVELS['moderate'])}) "
+        f"inside {inside['moderate']}, large ({tex(FIG3_LEVELS['large'])}) inside {inside['large']}; mean |x_T| moderate "
         f"{moderate_mean.low:.3g}–{moderate_mean.high:.3g}, large {large_mean.low:.3g}–{large_mean.high:.3g}; stages "
-        + " → ".join(str(stage["s"]) for stage in data["stages"]) + ": mean |x_T| "
+        + " → ".join(tex(stage["s"]) for stage in data["stages"]) + ": mean |x_T| "
         + " → ".join(f"{m.low:.3g}–{m.high:.3g}" for m in stage_means),
         "Wilson intervals (GD stuck > 1/2, small-noise stuck > 0, moderate inside > 1/2, large inside < 0.1), "
         f"large mean > 10 × moderate mean, stage means strictly decreasing (disjoint Student-t intervals); "

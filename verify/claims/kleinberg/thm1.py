@@ -15,6 +15,7 @@ from theory import kleinberg
 from theory.kleinberg import T2, D, L, b, c, delta, eta, lam, m0, r, t, y
 
 from ...claim import About, Claim, Finding, Verdict, high_precision, replace, scale, simulation, symbolic, together
+from ...display import tex
 from ...papers import KLEINBERG
 from ...stats import LEVEL, bonferroni, proportion_interval
 from ...symbolic import is_zero
@@ -65,9 +66,9 @@ def step_one(ctx):
     attained = is_zero(exact.coeff(y, 2) - (1 - derived.lam).subs(c, L))
     return Finding(
         Verdict.PROVED if not differ and attained else Verdict.REFUTED,
-        f"bounding the moments of E‖u - ηω - η∇f(y - ηω)‖² as the proof does gives λ = {derived.lam}, b = {derived.b}; "
-        f"printed λ = {PRINTED_LAMBDA}, b = {PRINTED_B} (differing: {', '.join(differ) or 'none'}); for f = Lx²/2, ω = ±r "
-        f"the factor is {sp.factor(exact.coeff(y, 2))} (1 - λ at c = L: {'attained' if attained else 'not attained'})",
+        f"bounding the moments of E‖u - ηω - η∇f(y - ηω)‖² as the proof does gives λ = {tex(derived.lam)}, b = {tex(derived.b)}; "
+        f"printed λ = {tex(PRINTED_LAMBDA)}, b = {tex(PRINTED_B)} (differing: {', '.join(differ) or 'none'}); for f = Lx²/2, ω = ±r "
+        f"the factor is {tex(sp.factor(exact.coeff(y, 2)))} (1 - λ at c = L: {'attained' if attained else 'not attained'})",
         "exact (SymPy)", {"quadratic_exact_second_moment": sp.factor(exact)}, observed=observed, expected=expected,
     )
 
@@ -94,10 +95,10 @@ def step_two(ctx):
     wrong = [k for k, ok in steps.items() if not ok]
     return Finding(
         Verdict.REFUTED if wrong else Verdict.PROVED,
-        f"E‖y_t - x*‖² ≤ {mean}; T1 = {kleinberg.burn_in_time()} (printed {PRINTED_T1}); Markov with failure "
-        f"{1 - PRINTED_MARKOV_PROBABILITY} gives R = {radius} (printed {PRINTED_RADIUS}); probability {PRINTED_PROBABILITY} "
-        f"at that radius needs ζ = {zeta} (printed {PRINTED_ZETA}, 1 - T2/ζ = {step_four}); the printed ζ gives "
-        f"{probability}; η below {bounds}; steps that differ: {', '.join(wrong) or 'none'}",
+        f"E‖y_t - x*‖² ≤ {tex(mean)}; T1 = {tex(kleinberg.burn_in_time())} (printed {tex(PRINTED_T1)}); Markov with failure "
+        f"{tex(1 - PRINTED_MARKOV_PROBABILITY)} gives R = {tex(radius)} (printed {tex(PRINTED_RADIUS)}); probability "
+        f"{tex(PRINTED_PROBABILITY)} at that radius needs ζ = {tex(zeta)} (printed {tex(PRINTED_ZETA)}, 1 - T2/ζ = "
+        f"{tex(step_four)}); the printed ζ gives {tex(probability)}; η below {tex(bounds)}; steps that differ: {', '.join(wrong) or 'none'}",
         "exact (SymPy)", {"expected_distance": mean, "steps": steps},
         observed={"T1": kleinberg.burn_in_time(), "radius": radius, "zeta": zeta, "probability": probability},
         expected={"T1": PRINTED_T1, "radius": PRINTED_RADIUS, "zeta": PRINTED_ZETA, "probability": PRINTED_PROBABILITY},
@@ -116,7 +117,7 @@ def geometric_printed(ctx):
     true_at, printed_at = derived.subs(lam, at), PRINTED_GEOMETRIC.subs(lam, at)
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"1/(1-(1-λ)²) = {derived}, printed {PRINTED_GEOMETRIC} (λ = 1/2: {true_at} vs {printed_at}); "
+        f"1/(1-(1-λ)²) = {tex(derived)}, printed {tex(PRINTED_GEOMETRIC)} (λ = 1/2: {tex(true_at)} vs {tex(printed_at)}); "
         f"{'the same' if same else 'different'}",
         "exact (SymPy)", {"counterexample": {"lambda": at, "true": true_at, "printed": printed_at}},
         observed=derived, expected=PRINTED_GEOMETRIC,
@@ -135,8 +136,8 @@ def difference_printed(ctx):
     failing = exceeds(PRINTED_DIFFERENCE_LINE, PRINTED_M)
     return Finding(
         Verdict.PROVED if failing == sp.EmptySet else Verdict.REFUTED,
-        f"in units η²r², ηrδ (q = ηL) the printed line is ({alpha}, {beta}) against M = ({m_alpha}, {m_beta}); "
-        f"the final '≤' fails for ηL in {failing} (δ ≥ 8ηr) of the range {PRINTED_ETA_L}",
+        f"in units η²r², ηrδ (q = ηL) the printed line is {tex((alpha, beta))} against M = {tex((m_alpha, m_beta))}; "
+        f"the final '≤' fails for ηL in {tex(failing)} (δ ≥ 8ηr) of the range {tex(PRINTED_ETA_L)}",
         "exact (solveset over the whole range of ηL)",
         {"coefficients_printed_line": (alpha, beta), "coefficients_M": (m_alpha, m_beta)},
         observed=failing, expected=sp.EmptySet,
@@ -160,9 +161,9 @@ def step_three_corrected(ctx):
     wrong = [k for k in observed if not (is_zero(observed[k] - expected[k]) if k == "geometric" else observed[k] == expected[k])]
     return Finding(
         Verdict.REFUTED if wrong else Verdict.PROVED,
-        f"1/(1-(1-λ)²) = {geometric} (stated {CORRECTED_GEOMETRIC}), below 1/λ except for λ in {below_inverse}; the seven "
-        f"parts of |Q - E[Q|F_t]| exceed M for ηL in {observed['exceeds M (grad f(x*) = 0) for ηL in']} (∇f(x*) = 0) "
-        f"and {observed['exceeds M (grad f(x*) != 0) for ηL in']} (not assumed); failing: {', '.join(wrong) or 'none'}",
+        f"1/(1-(1-λ)²) = {tex(geometric)} (stated {tex(CORRECTED_GEOMETRIC)}), below 1/λ except for λ in {tex(below_inverse)}; "
+        f"the seven parts of |Q - E[Q|F_t]| exceed M for ηL in {tex(observed['exceeds M (grad f(x*) = 0) for ηL in'])} "
+        f"(∇f(x*) = 0) and {tex(observed['exceeds M (grad f(x*) != 0) for ηL in'])} (not assumed); failing: {', '.join(wrong) or 'none'}",
         "exact (solveset over ηL ∈ (0, 1/2], δ ≥ 8ηr)", {}, observed=observed, expected=expected,
     )
 
@@ -209,7 +210,7 @@ def thm1_one_step(ctx):
     worst = {label: row["smallest_margin_over_b"] for label, row in rows.items()}
     return Finding(
         Verdict.CONFIRMED if all(v > 0 for v in worst.values()) else Verdict.REFUTED,
-        "smallest ((1-λ)y² + b - E‖y_{t+1}‖²)/b on [-45, 45]: " + ", ".join(f"{v:.4g}" for v in worst.values())
+        r"smallest $((1-\lambda)y^2 + b - E\|y_{t+1}\|^2)/b$ on [-45, 45]: " + ", ".join(f"{v:.4g}" for v in worst.values())
         + " (the first instance has f'(x*) ≠ 0)",
         f"margin > 0 at {dps} digits (mpmath quadrature over ω)", rows, observed=worst, expected="> 0 on every instance",
     )
@@ -266,7 +267,7 @@ CLAIMS = (
         where="§3 Thm 1, §4 proof (Steps 1-4, eq. (3))",
         statement=STATEMENT + r";\ \text{proof: } \tfrac1{1-(1-\lambda)^2} = \tfrac1{2\lambda-2\lambda^2},\ "
         r"|G_{t+1}\mathbb 1 - \mathbb E[\cdot]| \le (1-\lambda)^{-t}(3.5\eta^2r^2 + 7\eta r\delta)",
-        summary="SGD gets within 20b/λ of x* and stays within O(log(T2) b/λ) w.p. ≥ 1/2 (the statement holds; "
+        summary="SGD gets within $20b/\\lambda$ of $x^*$ and stays within $O(\\log(T_2)\\, b/\\lambda)$ w.p. ≥ 1/2 (the statement holds; "
         "two steps of the proof are wrong as printed)",
         checks=(step_one, step_two, geometric_printed, difference_printed, thm1_constants, thm1_one_step, thm1_simulation),
     ),

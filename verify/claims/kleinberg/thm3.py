@@ -111,8 +111,8 @@ def threshold(ctx):
     same = is_zero(derived - PRINTED_THM3_THRESHOLD)
     return Finding(
         Verdict.PROVED if identity and same and sharp else Verdict.REFUTED,
-        f"the change is -2η⟨u, ∇f⟩ + η²‖∇f‖² ≥ η(η‖∇f‖² - 2c'‖u‖²), which vanishes at η = {derived} (printed "
-        f"{PRINTED_THM3_THRESHOLD}); on f = c'‖x - x*‖²/2 the change is {sp.factor(on_quadratic)}, "
+        f"the change is -2η⟨u, ∇f⟩ + η²‖∇f‖² ≥ η(η‖∇f‖² - 2c'‖u‖²), which vanishes at η = {tex(derived)} (printed "
+        f"{tex(PRINTED_THM3_THRESHOLD)}); on f = c'‖x - x*‖²/2 the change is {tex(sp.factor(on_quadratic))}, "
         f"{'zero' if sharp else 'not zero'} at η = 2/c' (the threshold is sharp)",
         "exact (SymPy)", {"quadratic_change": sp.factor(on_quadratic)}, observed=derived, expected=PRINTED_THM3_THRESHOLD,
     )
@@ -134,7 +134,7 @@ def threshold_on_grid(ctx):
     ok = worst_ratio >= 0 and worst_change > 0 and lower > 0
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"f = {THM3_LOSS} has {mpmath.nstr(lower, 6)} ≤ f'(x)/x ≤ c' = {mpmath.nstr(upper, 6)}; at "
+        f"f = {tex(THM3_LOSS)} has {mpmath.nstr(lower, 6)} ≤ f'(x)/x ≤ c' = {mpmath.nstr(upper, 6)}; at "
         f"{len(grid)} points of [{grid[0]}, {grid[-1]}], η = (1 + 1e-12) × the printed threshold changes x² by at least "
         f"{mpmath.nstr(worst_change, 4)} (relative)",
         f"exact signs at {ctx.dps} digits",

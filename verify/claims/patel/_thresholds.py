@@ -68,7 +68,7 @@ def compare(homogeneous: bool, quick: bool, entropy: int, dps: int, converge, di
             worst["converge"], u / n.exact_converge)
         if l_value is not None:
             worst["diverge"] = max(worst["diverge"], l_value / n.exact_diverge)
-        row = {"k": str(batch), "converge_bound": u, "exact_converge": n.exact_converge,
+        row = {"k": batch, "converge_bound": u, "exact_converge": n.exact_converge,
                "diverge_bound": "none" if l_value is None else l_value, "exact_diverge": n.exact_diverge,
                "certified_inside": bool(ordered and inside_u and inside_l), "exact_is_flip_point": sharp}
         rows.append(row)

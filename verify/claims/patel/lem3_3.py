@@ -13,6 +13,7 @@ from numerics import patel as npatel
 from theory import patel
 
 from ...claim import Claim, Finding, Verdict, high_precision, replace, symbolic
+from ...display import tex
 from ...papers import PATEL
 from ._common import diagonal_law, instances, matrix, problem_data, seed_data
 
@@ -61,11 +62,6 @@ def example_law(rng) -> dict:
             return {"problem": problem, "sgd_one": sgd_one, "gd": gd, "pencil": patel.curvature_pencil_determinant(problem)}
 
 
-def _matrix_text(m) -> str:
-    """(a b; c d): a matrix in a summary line."""
-    return "(" + "; ".join(" ".join(str(v) for v in row) for row in sp.Matrix(m).tolist()) + ")"
-
-
 # --- checks -----------------------------------------------------------------------------------
 
 
@@ -97,7 +93,7 @@ def part3(ctx):
     refuted = PRINTED_CONDITION_3(problem) and problem.s_Q == 0
     return Finding(
         Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE,
-        f"Q ∈ {{{', '.join(_matrix_text(q) for q in problem.Q)}}}: P[Q = E[Q]] = {p_const}, s_Q = {problem.s_Q}: "
+        f"Q ∈ {{{', '.join(tex(sp.Matrix(q)) for q in problem.Q)}}}: P[Q = E[Q]] = {tex(p_const)}, s_Q = {tex(problem.s_Q)}: "
         + ("the hypothesis of (3) holds and its conclusion fails; Jensen's equality case in the proof needs Qv = E[Q]v a.s. "
            "only for the minimising v, not Q = E[Q]" if refuted else "this law satisfies (3), which one law cannot decide"),
         "exact",
@@ -135,8 +131,9 @@ def text(ctx):
     refuted = p_const == 1 and not problem.homogeneous
     return Finding(
         Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE,
-        f"Q ≡ 1, r ∈ {{{', '.join(str(r[0]) for r in TEXT_OFFSETS)}}} w.p. ½: P[Q = E[Q]] = {p_const}, θ* = "
-        f"{problem.minimizer[0]}, θ* is {'homogeneous' if problem.homogeneous else 'inhomogeneous'} (s_Q = {problem.s_Q}"
+        f"Q ≡ 1, r ∈ {{{', '.join(tex(r[0]) for r in TEXT_OFFSETS)}}} w.p. ½: P[Q = E[Q]] = {tex(p_const)}, θ* = "
+        f"{tex(problem.minimizer[0])}, θ* is {'homogeneous' if problem.homogeneous else 'inhomogeneous'} "
+        f"(s_Q = {tex(problem.s_Q)}"
         + (": Thm 3.12's γ-interval (0, s_Q/k] is empty)" if refuted else "); this law does not contradict the text"),
         "exact",
         {"counterexample": problem_data(problem), "offsets": [str(b[0]) for b in problem.law.b], "s_Q": str(problem.s_Q)},

@@ -17,6 +17,7 @@ from numerics import patel as npatel
 from theory import patel
 
 from ...claim import Claim, Finding, Verdict, high_precision, symbolic
+from ...display import tex
 from ...papers import PATEL
 from ...symbolic import is_zero
 from ._common import INSTANCE_SEED, C, R, k, lam, seed_data, times
@@ -61,8 +62,9 @@ def mechanism_form(ctx):
     ok = same and nondecreasing and limit == 2 / lam and sp.hessian(quadratic, theta) == Q
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"Lemma 3.7's crossing with s_f is {crossing}, {'equal to' if same else 'not'} (51)'s {printed}; ∂/∂k = {slope} ≥ 0, so "
-        f"each term and their max grow with k (smaller k diverges at smaller steps); the limit is {limit}; for a quadratic f "
+        f"Lemma 3.7's crossing with s_f is {tex(crossing)}, {'equal to' if same else 'not'} (51)'s {tex(printed)}; ∂/∂k = "
+        f"{tex(slope)} ≥ 0, so each term and their max grow with k (smaller k diverges at smaller steps); the limit is "
+        f"{tex(limit)}; for a quadratic f "
         "the averaged Hessian is E[Q] and s_f = s_Q, so Def. 3.14 is Thm 3.8's (19)-(20)",
         "exact",
         {"d_dk": slope, "limit": limit},
@@ -91,13 +93,13 @@ def fixed_epsilon(ctx):
     refuted = is_above and contraction == 0 and is_zero(radius2 - eps**2 / 2)
     return Finding(
         Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE,
-        f"F = ½x² + x⁴: averaged Hessian {averaged}, (51): C > {threshold}; C = {step} exceeds it by {above}"
-        + (f" > 0, yet |x_(N+1)| < |x_N| on 0 < x_N² < {radius2}, so F(θ_(N+1)) < F(θ_N) there: no δ-ball with growth. "
-           f"(For F = x⁴ the averaged Hessian is {degenerate} and GD contracts near 0 at every C.)" if refuted
+        f"F = ½x² + x⁴: averaged Hessian {tex(averaged)}, (51): C > {tex(threshold)}; C = {tex(step)} exceeds it by {tex(above)}"
+        + (f" > 0, yet |x_(N+1)| < |x_N| on 0 < x_N² < {tex(radius2)}, so F(θ_(N+1)) < F(θ_N) there: no δ-ball with growth. "
+           f"(For F = x⁴ the averaged Hessian is {tex(degenerate)} and GD contracts near 0 at every C.)" if refuted
            else ", which is not positive: this step does not test (51)"),
         "exact",
         {"F": F, "averaged_hessian": averaged, "threshold_51": threshold, "C": step,
-         "contraction_radius_squared": str(radius2), "degenerate_example_average": degenerate},
+         "contraction_radius_squared": radius2, "degenerate_example_average": degenerate},
         observed={"C − (51)": above, "contracting ball x² <": radius2}, expected={"C − (51)": "> 0", "contracting ball x² <": "none"},
     )
 

@@ -238,7 +238,7 @@ def _geometry(quick: bool, entropy: int) -> Finding:
         f"the estimates agree with the exact averages diag(3E[q1q2²]ε², 2E[q1]) within 4 standard errors in "
         f"{len(rows) - bad}/{len(rows)} models; the small eigenvalue 3E[q1q2²]ε² is below one standard error in "
         f"{undetermined}/{len(rows)} models, so m (1 or 2) and the k = ∞ divergence bound 2/λ_m are set by Monte-Carlo noise; "
-        f"at the circular minimizer ∇²h(0) has entries {', '.join(str(v) for v in at_origin)}" + (": degenerate, the ε-average is O(ε)" if degenerate else ""),
+        f"at the circular minimizer ∇²h(0) = {tex(at_origin)}" + (": degenerate, the ε-average is O(ε)" if degenerate else ""),
         "4 Monte-Carlo standard errors per averaged entry",
         {"models": rows, "exact_disc_average": exact_entries, "circle_hessian_at_0": list(at_origin),
          **_instance_data(), "seed": shared_seed_data(entropy, 3)},

@@ -15,6 +15,7 @@ from numerics import patel as npatel
 from theory import patel
 
 from ...claim import Claim, Finding, Verdict, scale, simulation, symbolic
+from ...display import tex
 from ...papers import PATEL
 from ...symbolic import is_zero
 from ._common import C, R, lam, seed_data
@@ -100,7 +101,7 @@ def gd_map(ctx):
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
         f"θ_(k+1) - θ* = (I - CQ)(θ_k - θ*) ({'linear' if linear else 'not linear'}); along an eigenvector the factor is "
-        f"{factor}, and (1 - Cλ)² = 1 at C = 0 and C = {limit}; the printed bound is {upper}: "
+        f"{tex(factor)}, and (1 - Cλ)² = 1 at C = 0 and C = {tex(limit)}; the printed bound is {tex(upper)}: "
         + ("C < 2/λmax puts every factor in (-1, 1), C > 2/λmin makes every |factor| > 1; the rate is max_i |1 - Cλ_i|"
            if ok else "the derived and printed bounds differ"),
         "exact",
@@ -120,8 +121,9 @@ def example(ctx):
     ok = tuple(iterates[:3]) == PRINTED_EXAMPLE and rate == PRINTED_EXAMPLE_RATE and set(ratios) == {-rate} and one_step == 0
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"x_n = {', '.join(str(v) for v in iterates)} (printed {', '.join(str(v) for v in PRINTED_EXAMPLE)}): each step "
-        f"multiplies by {ratios[0]}, |1 - 2C| = {rate} (printed {PRINTED_EXAMPLE_RATE}); with C = 1/2, x_1 = {one_step}",
+        f"x_n = {', '.join(tex(v) for v in iterates)} (printed {', '.join(tex(v) for v in PRINTED_EXAMPLE)}): each step "
+        f"multiplies by {tex(ratios[0])}, |1 - 2C| = {tex(rate)} (printed {tex(PRINTED_EXAMPLE_RATE)}); with C = 1/2, "
+        f"x_1 = {tex(one_step)}",
         "exact",
         {"iterates": [str(v) for v in iterates], "rate": str(rate), "half_step_x1": str(one_step)},
         observed={"iterates": tuple(iterates[:3]), "rate": rate}, expected={"iterates": PRINTED_EXAMPLE, "rate": PRINTED_EXAMPLE_RATE},

@@ -14,6 +14,7 @@ from numerics.precision import decimal, working_precision
 from theory import patel
 
 from ...claim import Claim, Finding, Verdict, high_precision, replace, symbolic
+from ...display import tex
 from ...papers import PATEL
 from ...stats import DigitsTolerance
 from ...symbolic import is_zero
@@ -108,10 +109,11 @@ def printed_34(ctx):
     scaled = PRINTED_34([c_scale * v for v in eigs], c_scale**2 * t_value, one)
     return Finding(
         Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE,
-        f"Q ∈ {{3, 5}}, r ∈ {{3, -5}}, k = 1: (34) gives C < {printed}, (39) gives {proof} (the bound derived from (37) is "
-        f"{derived}), the exact threshold is {exact}; at C = {SCALE_STEP}, E[e_(N+1) | θ_N] = {growth}·e_N + const "
-        + ("grows without bound although C < (34)" if refuted else f"and C = {SCALE_STEP} is not below (34)")
-        + f"; under Q → cQ, (34) becomes {sp.simplify(scaled)}",
+        f"Q ∈ {{3, 5}}, r ∈ {{3, -5}}, k = 1: (34) gives C < {tex(printed)}, (39) gives {tex(proof)} (the bound derived from "
+        f"(37) is {tex(derived)}), the exact threshold is {tex(exact)}; at C = {tex(SCALE_STEP)}, E[e_(N+1) | θ_N] = "
+        f"{tex(growth)}·e_N + const "
+        + ("grows without bound although C < (34)" if refuted else f"and C = {tex(SCALE_STEP)} is not below (34)")
+        + f"; under Q → cQ, (34) becomes {tex(sp.simplify(scaled))}",
         "exact",
         {"law": problem_data(problem), "k": 1, "printed_34": str(printed), "proof_39": str(proof), "derived_37": str(derived),
          "exact_converge": str(exact), "C": str(SCALE_STEP), "E_e_next_given_theta": expectation,
@@ -144,8 +146,8 @@ def divergence_vacuous(ctx):
     proved = at_star > 0 and VACUOUS_STEP < bound and delta > 0
     return Finding(
         Verdict.PROVED if proved else Verdict.INCONCLUSIVE,
-        f"Q ∈ {{1, 3}}, r ∈ {{{', '.join(str(r[0]) for r in VACUOUS_OFFSETS)}}}, k = 1, C = {VACUOUS_STEP} ((35) needs C > "
-        f"{bound}): E[e_(N+1) | θ_N] - 2e_N - C²ψ = {margin} with ψ = {psi}, equal to {at_star} at θ*"
+        f"Q ∈ {{1, 3}}, r ∈ {{{', '.join(tex(r[0]) for r in VACUOUS_OFFSETS)}}}, k = 1, C = {tex(VACUOUS_STEP)} ((35) needs "
+        f"C > {tex(bound)}): E[e_(N+1) | θ_N] - 2e_N - C²ψ = {tex(margin)} with ψ = {tex(psi)}, equal to {tex(at_star)} at θ*"
         + (f", positive for ‖E[Q](θ_N - θ*)‖ < δ = {sp.N(delta, 8)}: the statement is true but its hypothesis on C carries "
            "no information" if proved else ": not positive near θ*, so this law does not show the conclusion holds for every C"),
         "exact",
@@ -169,8 +171,8 @@ def corrected_symbolic(ctx):
     same = all(gap == 0 for gap in gaps)
     return Finding(
         Verdict.PROVED if sign_rule and same else Verdict.REFUTED,
-        f"the factor of (37) returns to 1 at C = {crossing}; the corrected formula {'equals' if same else 'differs from'} it "
-        f"(exactly, at {len(points)} points (λ, t, k)); g(x) - g(y) = {difference}, so g(λ_1) ≤ g(λ_m) ⇔ (k + 1)λ_1λ_m ≥ t_Q: "
+        f"the factor of (37) returns to 1 at C = {tex(crossing)}; the corrected formula {'equals' if same else 'differs from'} it "
+        f"(exactly, at {len(points)} points (λ, t, k)); g(x) - g(y) = {tex(difference)}, so g(λ_1) ≤ g(λ_m) ⇔ (k + 1)λ_1λ_m ≥ t_Q: "
         "(34)'s case rule picks the minimum",
         "exact",
         {"crossing": crossing, "difference": difference, "gaps": gaps},

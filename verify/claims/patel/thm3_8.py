@@ -23,6 +23,7 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import PATEL
 from ...stats import LEVEL, bonferroni, mean_interval
 from ...symbolic import is_zero
@@ -114,9 +115,9 @@ def case_rules(ctx):
     limits = all(is_zero(p - d) for p, d in zip(printed, derived))
     return Finding(
         Verdict.PROVED if rule and unimodal and limits else Verdict.REFUTED,
-        f"g(x) - g(y) = {difference}: the case rules are {'exactly' if rule and unimodal else 'not'} argmin/argmax of the "
-        f"Lemma 3.7 crossing; as k → ∞ the derived bounds tend to {derived[0]}, {derived[1]} and the printed ones to "
-        f"{printed[0]}, {printed[1]}",
+        f"g(x) - g(y) = {tex(difference)}: the case rules are {'exactly' if rule and unimodal else 'not'} argmin/argmax of the "
+        f"Lemma 3.7 crossing; as k → ∞ the derived bounds tend to {tex(derived[0])}, {tex(derived[1])} and the printed ones to "
+        f"{tex(printed[0])}, {tex(printed[1])}",
         "exact",
         {"difference": difference, "unimodal_peak": sp.sqrt(a), "gd_limits": derived},
         observed={"k → ∞": tuple(derived)}, expected={"k → ∞": tuple(printed)},
@@ -170,8 +171,8 @@ def decay(ctx):
     refuted = all(s < bound for s in steps) and steps[0] >= bound / 2 and floor > 0
     return Finding(
         Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE,
-        f"Q ∈ {{1, 3}}, r = 0, k = 1: E[e_(N+1)] = ({factor})E[e_N]; (18) reads C < {bound}; with C_N = {bound}(1 - 2^-N) "
-        f"E[e_N]/e_0 ≥ {floor} for all N (E[e_{DECAY_STEPS}]/e_0 = {decimal(path[-1] / path[0], 12)})"
+        f"Q ∈ {{1, 3}}, r = 0, k = 1: E[e_(N+1)] = ({tex(factor)})E[e_N]; (18) reads C < {tex(bound)}; with C_N = "
+        f"{tex(bound)}(1 - 2^-N) E[e_N]/e_0 ≥ {tex(floor)} for all N (E[e_{DECAY_STEPS}]/e_0 = {decimal(path[-1] / path[0], 12)})"
         + (": no decay to zero; the proof needs C_N bounded away from the bound as well" if refuted
            else ": these steps decay to zero, no counterexample"),
         "exact (rational recursion; certified lower bound via Π(1 - a_n) ≥ 1 - Σa_n)",
@@ -236,9 +237,9 @@ def decay_corrected(ctx):
     decays = rho < 1 and all(path[N] <= rho**N * path[0] for N in range(len(path)))
     return Finding(
         Verdict.PROVED if ok and decays else Verdict.REFUTED,
-        f"f((1-η)B) - 1 = {at_shrunk} ({'equal to' if ok else 'not'} the corrected statement's {sp.factor(CORRECTED_MARGIN)}); "
-        f"on the law Q ∈ {{1, 3}} with C_N ∈ [{low}, {high}] the exact E[e_N] {'stays' if decays else 'does not stay'} below "
-        f"({rho})^N e_0",
+        f"f((1-η)B) - 1 = {tex(at_shrunk)} ({'equal to' if ok else 'not'} the corrected statement's "
+        f"{tex(sp.factor(CORRECTED_MARGIN))}); on the law Q ∈ {{1, 3}} with C_N ∈ [{tex(low)}, {tex(high)}] the exact "
+        f"E[e_N] {'stays' if decays else 'does not stay'} below {tex(rho ** sp.Symbol('N'))} e_0",
         "exact",
         {"factor_at_shrunk_bound_minus_1": at_shrunk, "rho": rho, "E_e_60": decimal(path[-1], 20)},
         observed=at_shrunk, expected=CORRECTED_MARGIN,

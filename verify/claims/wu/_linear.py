@@ -103,6 +103,28 @@ def search(rng: np.random.Generator, count: int, keep) -> dict:
     return {"tallies": tallies, "examples": examples}
 
 
+#: how the names of a tally key (``search``) read in prose
+TALLY_WORDS = {"condition (8)": "(8)", "stable": "stability", "rectangle (9)": "(9)"}
+
+
+def tally_text(tallies: dict[str, int]) -> str:
+    """The tallies of ``search`` as words: '5 with (8) and stability, 12 with stability but not (8),
+    7 with neither'."""
+    parts = []
+    for key, count in tallies.items():
+        facts = [item.rsplit(" ", 1) for item in key.split(", ")]
+        held = [TALLY_WORDS.get(name, name) for name, value in facts if value == "yes"]
+        failed = [TALLY_WORDS.get(name, name) for name, value in facts if value == "no"]
+        if not failed:
+            text = " and ".join(held)
+        elif not held:
+            text = "neither" if len(failed) == 2 else "none of " + ", ".join(failed)
+        else:
+            text = f"{' and '.join(held)} but not {' or '.join(failed)}"
+        parts.append(f"{count} with {text}")
+    return ", ".join(parts)
+
+
 def exact_mean_sq_norms(operator: sp.Matrix, x0, horizon: int) -> list[sp.Expr]:
     """E‖x_t‖² = tr T^t(x0 x0ᵀ), t = 0…horizon, in exact arithmetic."""
     size = len(x0)

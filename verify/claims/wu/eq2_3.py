@@ -14,6 +14,7 @@ from theory import multiplicative, wu
 from theory.wu import B, a, eta, s
 
 from ...claim import Claim, Finding, Verdict, scale, simulation, symbolic
+from ...display import tex
 from ...papers import WU
 from ...stats import LEVEL, bonferroni, mean_interval
 from ...symbolic import is_zero
@@ -66,9 +67,9 @@ def moments(ctx):
     differ = [k for k, v in general.items() if not v] + [f"n = {k}" for k, v in explicit.items() if not v]
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"derived E x_(t+1)/x_t = {first} against printed {PRINTED_EQ2}, E x²_(t+1)/x_t² = {second} against printed "
-        f"{sp.expand(PRINTED_EQ3)}: {'equal' if ok else 'different (' + ', '.join(differ) + ')'}; (3) ≤ 1 forces "
-        f"s ≤ {s_max[0]} since both terms are ≥ 0",
+        f"derived E x_(t+1)/x_t = {tex(first)} against printed {tex(PRINTED_EQ2)}, E x²_(t+1)/x_t² = {tex(second)} against printed "
+        f"{tex(sp.expand(PRINTED_EQ3))}: {'equal' if ok else 'different (' + ', '.join(differ) + ')'}; (3) ≤ 1 forces "
+        f"s ≤ {tex(s_max[0])} since both terms are ≥ 0",
         f"exact (SymPy, general n and explicit n = {EXPLICIT_N[0]}…{EXPLICIT_N[-1]})",
         {"explicit_n": explicit, "s_max_from_eq3": s_max[0]},
         observed={"E x_(t+1)/x_t": first, "E x²_(t+1)/x_t²": second},
@@ -95,7 +96,7 @@ def simulated(ctx):
     ok = misses == 0 and data["alive"] == runs
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"a_i = {', '.join(map(str, CURVATURES))}, η = {LR}: the printed E x_t = ({first})^t and E x_t² = ({second})^t "
+        f"a_i = {', '.join(map(tex, CURVATURES))}, η = {tex(LR)}: the printed E x_t = ({tex(first)})^t and E x_t² = ({tex(second)})^t "
         f"lie outside {misses} of {len(rows)} intervals ({runs} runs, {data['alive']} finite)",
         f"Student-t intervals at joint level {LEVEL} (Bonferroni over {len(rows)})",
         {"curvatures": list(CURVATURES), "lr": LR, "x0": 1, "runs": runs, "points": rows},

@@ -26,6 +26,7 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import WU
 from ...stats import LEVEL
 from ...symbolic import is_zero
@@ -81,8 +82,8 @@ def rectangle(ctx):
     s_ok = is_zero(sp.radsimp((derived_s**2 - PRINTED_EQ9_NONUNIFORMITY**2).subs(positive)))
     return Finding(
         Verdict.PROVED if sharp_ok and s_ok else Verdict.REFUTED,
-        f"(1-ηλ)² ≤ 1 ⇔ 0 ≤ λ ≤ {box.sharpness_max} (printed {PRINTED_EQ9_SHARPNESS}); η²c_B s² ≤ 1 ⇔ s ≤ {derived_s} "
-        f"(printed {PRINTED_EQ9_NONUNIFORMITY}) for B < n: {'both equal' if sharp_ok and s_ok else 'they differ'}",
+        f"(1-ηλ)² ≤ 1 ⇔ 0 ≤ λ ≤ {tex(box.sharpness_max)} (printed {tex(PRINTED_EQ9_SHARPNESS)}); η²c_B s² ≤ 1 ⇔ s ≤ {tex(derived_s)} "
+        f"(printed {tex(PRINTED_EQ9_NONUNIFORMITY)}) for B < n: {'both equal' if sharp_ok and s_ok else 'they differ'}",
         "exact",
         {"no bound on s when": "B = n (c_B = 0)"},
         observed={"a_max": box.sharpness_max, "s_max": derived_s},
@@ -100,7 +101,7 @@ def small_batch(ctx):
     ok = is_zero(limit - PRINTED_EQ9_SMALL_BATCH) and from_above
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"lim_(n→∞) of (9)'s bound = {limit} (printed {PRINTED_EQ9_SMALL_BATCH}); (bound/limit)² - 1 = {excess}, "
+        f"lim_(n→∞) of (9)'s bound = {tex(limit)} (printed {tex(PRINTED_EQ9_SMALL_BATCH)}); (bound/limit)² - 1 = {tex(excess)}, "
         f"{'≥ 0' if from_above else 'not ≥ 0'} for 1 ≤ B < n: √B/η {'underestimates' if from_above else 'does not bound'} "
         "the bound",
         "exact",
@@ -120,7 +121,7 @@ def necessary_for_8(ctx):
     violations = [e for e in found["examples"] if e["condition (8)"] and not e["rectangle (9)"]]
     return Finding(
         Verdict.CONFIRMED if not violations else Verdict.REFUTED,
-        f"{len(found['examples'])} (instance, η): (8) holds without (9) in {len(violations)} (tallies {found['tallies']})",
+        f"{len(found['examples'])} (instance, η): (8) holds without (9) in {len(violations)} (tallies: {_linear.tally_text(found['tallies'])})",
         "exact rational arithmetic; a search, backed by λmax(X + Y) ≥ max(λmax X, λmax Y) for PSD X, Y",
         {"tallies": found["tallies"], "violations": violations[:3]},
         observed={"(8) without (9)": len(violations), "cases": len(found["examples"])}, expected={"(8) without (9)": 0},
@@ -142,7 +143,7 @@ def sharp(ctx):
     refuted = facts["stable"] and not facts["condition_8"]
     return Finding(
         Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE,
-        f"H_i = {COUNTEREXAMPLE}, B = {COUNTER_BATCH}, η = {COUNTER_LR}: λmax of (8) = {decimal(facts['lambda_max_8'], 6)}, "
+        f"H_i = {', '.join(tex(h) for h in COUNTEREXAMPLE)}, B = {COUNTER_BATCH}, η = {tex(COUNTER_LR)}: λmax of (8) = {decimal(facts['lambda_max_8'], 6)}, "
         f"ρ(T) = {decimal(facts['spectral_radius'], 6)}: " + ("stable although (8) fails" if refuted else
                                                             "this η is no counterexample") +
         f"; thresholds η_(8) ≈ {lr_8:.6g}, η* ≈ {exact_lr:.6g}. Under the weaker reading 'attained for some instances' "
@@ -168,8 +169,8 @@ def necessary_for_stability(ctx):
     refuted = facts["stable"] and not in_9
     return Finding(
         Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE,
-        f"H_i = {COUNTEREXAMPLE}, B = {COUNTER_BATCH}, η = {COUNTER_LR}: s² = {s_squared} ≈ {decimal(s_squared, 8)} against "
-        f"(9)'s bound² {bound**2}, a = {facts['sharpness']} against 2/η = {PRINTED_EQ9_SHARPNESS.subs(eta, COUNTER_LR)}, "
+        f"H_i = {', '.join(tex(h) for h in COUNTEREXAMPLE)}, B = {COUNTER_BATCH}, η = {tex(COUNTER_LR)}: s² = {tex(s_squared)} ≈ {decimal(s_squared, 8)} against "
+        f"(9)'s bound² {tex(bound**2)}, a = {tex(facts['sharpness'])} against 2/η = {tex(PRINTED_EQ9_SHARPNESS.subs(eta, COUNTER_LR))}, "
         f"ρ(T) = {decimal(facts['spectral_radius'], 8)}: " + (
             "a linearly stable minimum outside (9)" if refuted else "no stable minimum outside (9) here"),
         "exact (algebraic numbers compared exactly; PSD tests in rational arithmetic)",
@@ -193,10 +194,10 @@ def figure(ctx):
     return Finding(
         Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE,
         f"n = {len(RECTANGLE_CURVATURES)}, a_i = {RECTANGLE_CURVATURES[0]} once and 0 otherwise, B = {RECTANGLE_BATCH}, "
-        f"η = {RECTANGLE_LR}: a = {point['sharpness']}, s = {point['nonuniformity']} "
-        f"{'inside' if inside else 'outside'} the printed rectangle (a ≤ {a_max}, s ≤ {s_max}); E x²_(t+1)/x_t² = {second}"
+        f"η = {tex(RECTANGLE_LR)}: a = {tex(point['sharpness'])}, s = {tex(point['nonuniformity'])} "
+        f"{'inside' if inside else 'outside'} the printed rectangle (a ≤ {tex(a_max)}, s ≤ {tex(s_max)}); E x²_(t+1)/x_t² = {tex(second)}"
         + (" > 1: unstable" if second > 1 else " ≤ 1: stable") + f". The exact 1-D stable set is the half-ellipse "
-        f"(1-ηa)² + η²c_B s² ≤ 1, a fraction {fraction} of (9)'s area; at fixed s > 0 its a-range narrows as B "
+        f"(1-ηa)² + η²c_B s² ≤ 1, a fraction {tex(fraction)} of (9)'s area; at fixed s > 0 its a-range narrows as B "
         "decreases, so the batch size limits sharpness too (§3.2 says B acts only on s)",
         "exact",
         {"curvatures": list(RECTANGLE_CURVATURES), "lr": RECTANGLE_LR, "batch": RECTANGLE_BATCH, **point,
@@ -225,9 +226,9 @@ def diagram_fraction(ctx):
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
         f"on a {points}² midpoint grid of each rectangle the exact 1-D stable set covers "
-        f"{fractions} of it; largest gap to the stated {stated} ≈ {float(stated):.4f} is {worst:.2g}; the derived "
-        f"area ratio is {derived}",
-        f"|fraction - {stated}| ≤ {tolerance:.3g} (cells cut by the boundary); derived ratio equal exactly",
+        f"{fractions} of it; largest gap to the stated {tex(stated)} ≈ {float(stated):.4f} is {worst:.2g}; the derived "
+        f"area ratio is {tex(derived)}",
+        f"|fraction - {tex(stated)}| ≤ {tolerance:.3g} (cells cut by the boundary); derived ratio equal exactly",
         {"settings": rows, "derived_area_ratio": derived},
         observed={"grid fractions": [r["stable_fraction"] for r in rows], "area ratio": derived},
         expected={"area ratio": stated},
@@ -249,8 +250,8 @@ def simulated(ctx):
     ok = observed == expected
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"a_i = ({RECTANGLE_CURVATURES[0]}, 0×{len(RECTANGLE_CURVATURES) - 1}): η = {inside_lr} rate "
-        f"{by[(inside_lr, horizon)]['rate']:.3g} ({observed['first rate (inside (9))']}); η = {half_lr} rate "
+        f"a_i = ({RECTANGLE_CURVATURES[0]}, 0×{len(RECTANGLE_CURVATURES) - 1}): η = {tex(inside_lr)} rate "
+        f"{by[(inside_lr, horizon)]['rate']:.3g} ({observed['first rate (inside (9))']}); η = {tex(half_lr)} rate "
         f"{by[(half_lr, horizon)]['rate']:.3g} ({observed['second rate']}); {misses} exact values outside their intervals",
         f"Student-t intervals of the mean of x_t² at joint level {LEVEL} (Bonferroni)",
         {"curvatures": list(RECTANGLE_CURVATURES), "points": rows},
@@ -268,7 +269,7 @@ def sharpness_necessary(ctx):
     violations = [e for e in found["examples"] if e["stable"] and not e["a within the bound"]]
     return Finding(
         Verdict.CONFIRMED if not violations else Verdict.REFUTED,
-        f"{len(found['examples'])} (instance, η): {len(violations)} stable with a > {bound} (tallies {found['tallies']})",
+        f"{len(found['examples'])} (instance, η): {len(violations)} stable with a > {tex(bound)} (tallies: {_linear.tally_text(found['tallies'])})",
         "exact rational arithmetic; a search, backed by ‖(I-ηH)^t x_0‖² = ‖E x_t‖² ≤ E‖x_t‖²",
         {"tallies": found["tallies"], "violations": violations[:3]},
         observed={f"stable with a > {bound}": len(violations), "cases": len(found["examples"])},

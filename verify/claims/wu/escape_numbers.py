@@ -26,6 +26,7 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import WU
 from ...stats import LEVEL, bonferroni
 from . import _linear
@@ -114,10 +115,10 @@ def arithmetic(ctx):
     differ = [k for k in observed if observed[k] != expected[k]]
     return Finding(
         Verdict.PROVED if not differ else Verdict.REFUTED,
-        f"from the model: √B/η at η = 0.1 is {', '.join(str(v) for v in bounds.values())} (printed "
-        f"{', '.join(str(v) for v in PRINTED_NONUNIFORMITY_BOUNDS.values())}), √4/0.01 = {cifar} (printed "
-        f"{PRINTED_CIFAR_BOUND[2]}), 2/η = {', '.join(str(v) for v in prediction.values())} (Table 2 prints "
-        f"{', '.join(str(v) for v in PRINTED_TABLE2_PREDICTION.values())}); {len(above)} measured Table 2 means and "
+        f"from the model: √B/η at η = 0.1 is {', '.join(tex(v) for v in bounds.values())} (printed "
+        f"{', '.join(tex(v) for v in PRINTED_NONUNIFORMITY_BOUNDS.values())}), √4/0.01 = {tex(cifar)} (printed "
+        f"{tex(PRINTED_CIFAR_BOUND[2])}), 2/η = {', '.join(tex(v) for v in prediction.values())} (Table 2 prints "
+        f"{', '.join(tex(v) for v in PRINTED_TABLE2_PREDICTION.values())}); {len(above)} measured Table 2 means and "
         f"{len(table3_above)} Table 3 sharpnesses exceed 2/η; differing: {', '.join(differ) or 'none'}",
         "exact",
         {"table2_above_2_over_eta": above, "table3_above_2_over_eta": table3_above},
@@ -135,10 +136,10 @@ def gd_threshold(ctx):
     same = derived == PRINTED_GD_THRESHOLD
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"GD is stable iff η ≤ {lr_max}; for a > {PRINTED_SHARPNESS_FLOOR} that is η ≤ {derived} ≈ {decimal(derived, 4)}"
-        f"{'' if same else f', not {PRINTED_GD_THRESHOLD} ≈ {decimal(PRINTED_GD_THRESHOLD, 4)} (a factor {PRINTED_GD_THRESHOLD / derived})'}; "
-        f"with the printed number, GD at η = {', '.join(map(str, missed)) or 'none'} of "
-        f"{', '.join(map(str, GD_RATES_TRIED))} would not be predicted to escape",
+        f"GD is stable iff η ≤ {tex(lr_max)}; for a > {tex(PRINTED_SHARPNESS_FLOOR)} that is η ≤ {tex(derived)} ≈ {decimal(derived, 4)}"
+        f"{'' if same else f', not {tex(PRINTED_GD_THRESHOLD)} ≈ {decimal(PRINTED_GD_THRESHOLD, 4)} (a factor {tex(PRINTED_GD_THRESHOLD / derived)})'}; "
+        f"with the printed number, GD at η = {', '.join(map(tex, missed)) or 'none'} of "
+        f"{', '.join(map(tex, GD_RATES_TRIED))} would not be predicted to escape",
         "exact",
         {"gd_rates_not_predicted": missed},
         observed=derived, expected=PRINTED_GD_THRESHOLD,
@@ -165,8 +166,8 @@ def bounds(ctx):
     exact_text = ", ".join(f"{decimal(r['exact'], 6)} (B = {r['batch']}, n = {r['n']})" for r in rows)
     return Finding(
         Verdict.CONFIRMED if at_most and sides_ok else Verdict.REFUTED,
-        f"exact (9) bounds at η = {PRINTED_ESCAPE_LR}: {exact_text}; printed "
-        f"{', '.join(str(v) for v in PRINTED_NONUNIFORMITY_BOUNDS.values())}: 'at most' {'holds' if at_most else 'fails'}; "
+        f"exact (9) bounds at η = {tex(PRINTED_ESCAPE_LR)}: {exact_text}; printed "
+        f"{', '.join(tex(v) for v in PRINTED_NONUNIFORMITY_BOUNDS.values())}: 'at most' {'holds' if at_most else 'fails'}; "
         f"the measured s lie on the sides the text says: {_yes(sides_ok)}",
         f"exact values at {ctx.dps} digits",
         {"rows": rows},
@@ -190,9 +191,9 @@ def b100(ctx):
     refuted = in_rectangle and second > 1 and matches
     return Finding(
         Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE,
-        f"n = {count} curvatures (175 ×120, 8/3 ×1080): a = {mean}, s = {sp.sqrt(variance)} "
-        f"({'as in' if matches else 'not'} Table 3), B = {PRINTED_B100}, η = {lr}: {'inside' if in_rectangle else 'outside'} "
-        f"(9), E x²_(t+1)/x_t² = {second} ≈ {decimal(second, 6)} " + ("> 1 — unstable" if second > 1 else "≤ 1 — stable, "
+        f"n = {count} curvatures (175 ×120, 8/3 ×1080): a = {tex(mean)}, s = {tex(sp.sqrt(variance))} "
+        f"({'as in' if matches else 'not'} Table 3), B = {PRINTED_B100}, η = {tex(lr)}: {'inside' if in_rectangle else 'outside'} "
+        f"(9), E x²_(t+1)/x_t² = {tex(second)} ≈ {decimal(second, 6)} " + ("> 1 — unstable" if second > 1 else "≤ 1 — stable, "
                                                                       "which one instance cannot prove for the network")
         + f". For any d, (a, s) only bound λmax of (8) to [{decimal(max(sharp_part, second - sharp_part), 5)}, "
         f"{decimal(second, 5)}]",
@@ -218,7 +219,7 @@ def simulated(ctx):
     expected = {"exact inside": len(rows), "grows": "yes", "finite runs": runs}
     return Finding(
         Verdict.CONFIRMED if observed == expected else Verdict.REFUTED,
-        f"{runs} runs at η = {PRINTED_ESCAPE_LR}: mean x_t² = {rows[0]['sample_mean']:.4g} at t = 1 and "
+        f"{runs} runs at η = {tex(PRINTED_ESCAPE_LR)}: mean x_t² = {rows[0]['sample_mean']:.4g} at t = 1 and "
         f"{rows[1]['sample_mean']:.4g} at t = {horizon} (exact {decimal(data['factor'], 5)}^t, inside "
         f"{observed['exact inside']} of {len(rows)} intervals), rate {rows[1]['rate']:.3g} ± {rows[1]['rate_se']:.2g}",
         f"Student-t intervals of the mean of x_t² at joint level {LEVEL} (Bonferroni over {len(rows)})",
@@ -246,10 +247,10 @@ def corrected(ctx):
     ok = threshold == CORRECTED_GD_THRESHOLD and all(threshold < rate for rate in GD_RATES_TRIED) and all(digits.values()) and sides
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"GD unstable for η > {threshold} ≈ {decimal(threshold, 4)} at a > {PRINTED_SHARPNESS_FLOOR} (stated "
-        f"{CORRECTED_GD_THRESHOLD}); at η = {PRINTED_ESCAPE_LR}, n = {count}: (9) allows s ≤ "
+        f"GD unstable for η > {tex(threshold)} ≈ {decimal(threshold, 4)} at a > {tex(PRINTED_SHARPNESS_FLOOR)} (stated "
+        f"{tex(CORRECTED_GD_THRESHOLD)}); at η = {tex(PRINTED_ESCAPE_LR)}, n = {count}: (9) allows s ≤ "
         f"{', '.join(decimal(v, 6) for v in exact.values())} for B = {', '.join(map(str, exact))} (stated "
-        f"{', '.join(CORRECTED_BOUNDS.values())}); s = {s_clean}, {s_corrupted} violate (9) for B = 1, 4 and {s_corrupted} "
+        f"{', '.join(CORRECTED_BOUNDS.values())}); s = {tex(s_clean)}, {tex(s_corrupted)} violate (9) for B = 1, 4 and {tex(s_corrupted)} "
         f"meets it for B = 100: {_yes(sides)}",
         "exact; the bounds to the digits stated",
         {"bounds_n1200": exact, "to_digits": digits},

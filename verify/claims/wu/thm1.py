@@ -23,6 +23,7 @@ from ...claim import (
     symbolic,
     together,
 )
+from ...display import tex
 from ...papers import WU
 from ...stats import LEVEL
 from ...symbolic import is_zero
@@ -64,8 +65,8 @@ def matrix(ctx):
     same = is_zero(derived - PRINTED_EQ8)
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"E[M] = {moments.mean}, E[M²] - H² = {moments.factor}·(Q - H²): E[(I-ηM)²] - (I-ηH)² = "
-        f"{wu.noise_term_of_8()}, {'equal to' if same else 'not'} (8)'s {wu.in_covariance(PRINTED_EQ8 - GD_CONDITION)}; "
+        f"E[M] = {tex(moments.mean)}, E[M²] - H² = {tex(moments.factor)}·(Q - H²): E[(I-ηM)²] - (I-ηH)² = "
+        f"{tex(wu.noise_term_of_8())}, {'equal to' if same else 'not'} (8)'s {tex(wu.in_covariance(PRINTED_EQ8 - GD_CONDITION))}; "
         "E‖x_(t+1)‖² = E[x_tᵀ E[(I-ηM)²] x_t] ≤ λmax(·) E‖x_t‖², so (8) bounds E‖x_t‖² by ‖x_0‖² (C = 1 in (6))",
         "exact (noncommutative SymPy algebra, symbolic n, B)",
         {"batch_factor": moments.factor},
@@ -85,9 +86,9 @@ def one_dimension(ctx):
     lr_max = wu.largest_stable_lr(replace=False)
     return Finding(
         Verdict.PROVED if same and section2 else Verdict.REFUTED,
-        f"T - 1 = {sp.factor(step.second - 1)}: E x_t² = T^t x_0² stays bounded iff T ≤ 1 iff 0 < η ≤ {lr_max}; "
+        f"T - 1 = {tex(sp.factor(step.second - 1))}: E x_t² = T^t x_0² stays bounded iff T ≤ 1 iff 0 < η ≤ {tex(lr_max)}; "
         f"T {'is' if same else 'is not'} (8) at d = 1 and {'is' if section2 else 'is not'} §2's (1-ηa)² + η²s² at B = 1 "
-        f"(for general B they differ by {difference})",
+        f"(for general B they differ by {tex(difference)})",
         "exact",
         {"largest_stable_lr": lr_max, "difference_from_section2_form": difference},
         observed=step.second, expected=one_d_printed,
@@ -106,7 +107,7 @@ def sufficient(ctx):
     return Finding(
         Verdict.CONFIRMED if not violations else Verdict.REFUTED,
         f"{len(found['examples'])} (instance, η): {len(violations)} with (8) and ρ(T) > 1; {len(gaps)} stable although "
-        f"(8) fails (tallies {found['tallies']})",
+        f"(8) fails (tallies: {_linear.tally_text(found['tallies'])})",
         "exact rational arithmetic (pivoted LDLᵀ tests of I ∓ T and I - E[(I-ηM)²]); a search, not a proof",
         {"tallies": found["tallies"], "violations": violations[:3], "stable_without_8": gaps[:3]},
         observed={"(8) and unstable": len(violations), "cases": len(found["examples"])},
@@ -123,10 +124,10 @@ def not_necessary(ctx):
     gap = facts["stable"] and not facts["condition_8"] and not above["stable"]
     return Finding(
         Verdict.PROVED if gap else Verdict.INCONCLUSIVE,
-        f"H_i = {COUNTEREXAMPLE}, B = {COUNTER_BATCH}, η = {COUNTER_LR}: λmax of (8) = {decimal(facts['lambda_max_8'], 8)}, "
-        f"ρ(T) = {decimal(facts['spectral_radius'], 8)}; at η = {COUNTER_UNSTABLE_LR}, ρ(T) = "
+        f"H_i = {', '.join(tex(h) for h in COUNTEREXAMPLE)}, B = {COUNTER_BATCH}, η = {tex(COUNTER_LR)}: λmax of (8) = {decimal(facts['lambda_max_8'], 8)}, "
+        f"ρ(T) = {decimal(facts['spectral_radius'], 8)}; at η = {tex(COUNTER_UNSTABLE_LR)}, ρ(T) = "
         f"{decimal(above['spectral_radius'], 8)}: " + (
-            f"stable without (8), so the exact threshold lies in ({COUNTER_LR}, {COUNTER_UNSTABLE_LR}), above (8)'s"
+            f"stable without (8), so the exact threshold lies in ({tex(COUNTER_LR)}, {tex(COUNTER_UNSTABLE_LR)}), above (8)'s"
             if gap else "no stable instance violating (8) here, so this instance cannot show the gap"),
         "exact (characteristic polynomials and PSD tests in rational arithmetic)",
         {"hessians": COUNTEREXAMPLE, "batch": COUNTER_BATCH, "lr": COUNTER_LR, "at_lr": _linear.facts_data(facts),
@@ -153,8 +154,8 @@ def simulated(ctx):
     ok = observed == expected
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"η = {COUNTER_LR}: E‖x_1‖² ≈ {by[(COUNTER_LR, 1)]['sample_mean']:.4g} ({observed['first step at stable η']}), "
-        f"rate at t = {horizon} {by[(COUNTER_LR, horizon)]['rate']:.3g} ({observed['stable η']}); η = {COUNTER_UNSTABLE_LR}: "
+        f"η = {tex(COUNTER_LR)}: E‖x_1‖² ≈ {by[(COUNTER_LR, 1)]['sample_mean']:.4g} ({observed['first step at stable η']}), "
+        f"rate at t = {horizon} {by[(COUNTER_LR, horizon)]['rate']:.3g} ({observed['stable η']}); η = {tex(COUNTER_UNSTABLE_LR)}: "
         f"rate {by[(COUNTER_UNSTABLE_LR, horizon)]['rate']:.3g} ({observed['unstable η']}); "
         f"{observed['exact values outside']} of {len(rows)} exact values outside their intervals",
         f"Student-t intervals of the mean of ‖x_t‖² at joint level {LEVEL} (Bonferroni); rates are (1/t) ln of their ends",

@@ -166,10 +166,10 @@ def printed(ctx):
     sharp_1, sharp_0 = observed["f''(1)"], observed["f''(0)"]
     return Finding(
         Verdict.REFUTED if mismatches else Verdict.PROVED,
-        f"from f_1, f_2 as written: f_i''(1) = {at_1}, f_i''(0) = {at_0}, f'' = {sharp_1} and {sharp_0}, "
-        f"GD stable for η ≤ {observed['GD bound']}; derived/printed "
-        f"curvature ratios {ratios}; {len(mismatches)} printed values differ. With the printed curvatures at x = 1 SGD "
-        f"at η = {PRINTED_TOY_LR} would have E factor² = {printed_t}" + (" < 1 (stable), contradicting the text's "
+        f"from f_1, f_2 as written: f_i''(1) = {tex(at_1)}, f_i''(0) = {tex(at_0)}, f'' = {tex(sharp_1)} and {tex(sharp_0)}, "
+        f"GD stable for η ≤ {tex(observed['GD bound'])}; derived/printed "
+        f"curvature ratios {tex(ratios)}; {len(mismatches)} printed values differ. With the printed curvatures at x = 1 SGD "
+        f"at η = {tex(PRINTED_TOY_LR)} would have E factor² = {tex(printed_t)}" + (" < 1 (stable), contradicting the text's "
                                                                           "conclusion" if printed_t < 1 else " ≥ 1"),
         "exact",
         {"mismatches": mismatches, "printed_curvatures_second_moment_factor": printed_t},
@@ -188,9 +188,9 @@ def nonuniformity(ctx):
     with_printed = sp.sqrt(wu.curvature_statistics(PRINTED_TOY_CURVATURES[1])[1])
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"s(1) = {observed[1]} (printed {expected[1]}) {'>' if above else '≤'} 1/η = {1 / PRINTED_TOY_LR}, s(0) = "
-        f"{observed[0]} (printed {expected[0]}); with the printed curvatures {PRINTED_TOY_CURVATURES[1]} s(1) would be "
-        f"{with_printed}",
+        f"s(1) = {tex(observed[1])} (printed {tex(expected[1])}) {'>' if above else '≤'} 1/η = {tex(1 / PRINTED_TOY_LR)}, s(0) = "
+        f"{tex(observed[0])} (printed {tex(expected[0])}); with the printed curvatures {tex(PRINTED_TOY_CURVATURES[1])} s(1) would be "
+        f"{tex(with_printed)}",
         "exact",
         {"with_printed_curvatures": with_printed},
         observed={"s(1)": observed[1], "s(0)": observed[0], "s(1) > 1/η": "yes" if above else "no"},
@@ -220,9 +220,9 @@ def stability(ctx):
                 "f_2 alone at 1": "unstable"}
     return Finding(
         Verdict.PROVED if observed == expected else Verdict.REFUTED,
-        f"η = {lr}, x = 1: factors {rows[1]['factors']}, E factor² = {rows[1]['sgd_second_moment_factor']} "
-        f"({observed['SGD at 1']}; SGD stable only for η ≤ {rows[1]['sgd_max_lr']}); x = 0: E factor² = "
-        f"{rows[0]['sgd_second_moment_factor']} ({observed['SGD at 0']}); GD factor {rows[1]['gd_factor']} at both",
+        f"η = {tex(lr)}, x = 1: factors {tex(rows[1]['factors'])}, E factor² = {tex(rows[1]['sgd_second_moment_factor'])} "
+        f"({observed['SGD at 1']}; SGD stable only for η ≤ {tex(rows[1]['sgd_max_lr'])}); x = 0: E factor² = "
+        f"{tex(rows[0]['sgd_second_moment_factor'])} ({observed['SGD at 0']}); GD factor {tex(rows[1]['gd_factor'])} at both",
         "exact",
         {"lr": lr, "minima": rows},
         observed=observed, expected=expected,
@@ -248,7 +248,7 @@ def simulated(ctx):
     ok = sgd_low > 0.99 and observed["SGD diverged"] == 0 and observed["GD at 1"] == len(data["gd"])
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"η = {PRINTED_TOY_LR}, {steps} steps: {', '.join(str(r['at_0']) for r in data['sgd'])} of {runs} SGD runs from "
+        f"η = {tex(PRINTED_TOY_LR)}, {steps} steps: {', '.join(str(r['at_0']) for r in data['sgd'])} of {runs} SGD runs from "
         f"{', '.join(f'{s:g}' for s in STARTS)} end at 0 (median escape from 1 after {data['sgd'][0]['median_escape_step']} "
         f"steps); GD from 1 ± 1e-5 ends at {gd_ends}",
         f"lower end of the Clopper–Pearson interval > 0.99 at joint level {LEVEL} (Bonferroni over {len(data['sgd'])} "
@@ -318,7 +318,7 @@ def corrected(ctx):
     observed, expected, mismatches = _curvature_check(CORRECTED_TOY_CURVATURES, CORRECTED_TOY_SHARPNESS, CORRECTED_TOY_GD_BOUND)
     return Finding(
         Verdict.REFUTED if mismatches else Verdict.PROVED,
-        f"minima {wu.toy_minima()}; derived {', '.join(f'{k} = {v}' for k, v in observed.items())}; "
+        f"minima {tex(wu.toy_minima())}; derived {', '.join(f'{k} = {tex(v)}' for k, v in observed.items())}; "
         f"{len(mismatches)} differ from the corrected statement",
         "exact",
         {"mismatches": mismatches},

@@ -16,6 +16,7 @@ from numerics.precision import decimal, evaluate, working_precision
 from theory import fokker_planck as fp
 
 from ...claim import Finding, Verdict
+from ...display import latex, tex
 from ...stats import DigitsTolerance, relative_gap
 
 w, wp, lam, S, a, b, sigma = fp.w, fp.w_plus, fp.lam, fp.S, fp.a, fp.b, fp.sigma
@@ -106,7 +107,7 @@ def in_a(ratio_set: sp.Set) -> sp.Set:
 
 
 def show(found: sp.Set) -> str:
-    """A set of a as inequalities, e.g. 'a < -lambda/(2*S)' (for summaries)."""
+    """A set of a as inequalities in inline math, e.g. $a < - \\frac{\\lambda}{2 S}$ (for summaries)."""
     if isinstance(found, sp.Union):
         return " or ".join(show(part) for part in found.args)
     if found is sp.S.EmptySet:
@@ -114,19 +115,20 @@ def show(found: sp.Set) -> str:
     if found == sp.Reals:
         return "every a"
     if not isinstance(found, sp.Interval):
-        return f"a in {found}"
-    below = "<" if found.right_open else "≤"
-    above = "<" if found.left_open else "≤"
+        return f"a in {tex(found)}"
+    below = "<" if found.right_open else r"\leq"
+    above = "<" if found.left_open else r"\leq"
     if found.start == -sp.oo:
-        return f"a {below} {found.end}"
+        return f"$a {below} {latex(found.end)}$"
     if found.end == sp.oo:
-        return f"a {'>' if found.left_open else '≥'} {found.start}"
-    return f"{found.start} {above} a {below} {found.end}"
+        at_least = ">" if found.left_open else r"\geq"
+        return f"$a {at_least} {latex(found.start)}$"
+    return f"${latex(found.start)} {above} a {below} {latex(found.end)}$"
 
 
 def listed(values) -> str:
-    """Values joined by commas (for summaries)."""
-    return ", ".join(str(value) for value in values)
+    """Values joined by commas, each as inline math (for summaries)."""
+    return ", ".join(tex(value) for value in values)
 
 
 # --- the findings the checks of ziyin.appc share (mutated values come in as arguments) --------
@@ -171,14 +173,14 @@ def escape_finding(version: str, printed: sp.Boolean, name: str) -> Finding:
     point = witness(sets["ito"], printed_set)
     point = witness(printed_set, sets["ito"]) if point is None else point
     if point is None:
-        return Finding(Verdict.PROVED, f"d ln w = ({sets['rate']}) dt + (λ/√S) dW: |w_t| → ∞ a.s. iff {show(observed)}, "
+        return Finding(Verdict.PROVED, f"d ln w = ({tex(sets['rate'])}) dt + (λ/√S) dW: |w_t| → ∞ a.s. iff {show(observed)}, "
                        f"as {name} says", tolerance, {"log_growth_rate": sets["rate"]}, observed, expected)
     rate = sets["rate"].subs(at_unit(point))
     says = "escape" if bool(printed.subs(at_unit(point))) else "no escape"
     return Finding(
         Verdict.REFUTED,
-        f"Itô: d ln w = ({sets['rate']}) dt + (λ/√S) dW, so |w_t| → ∞ a.s. iff {show(observed)} (where the σ → 0 density "
-        f"is normalisable), but {name} gives {show(expected)}. At S = λ = b = 1, a = {-point}: ln|w_t|/t → {rate}, "
+        f"Itô: d ln w = ({tex(sets['rate'])}) dt + (λ/√S) dW, so |w_t| → ∞ a.s. iff {show(observed)} (where the σ → 0 density "
+        f"is normalisable), but {name} gives {show(expected)}. At S = λ = b = 1, a = {tex(-point)}: ln|w_t|/t → {tex(rate)}, "
         f"yet {name} says {says}",
         tolerance, {"log_growth_rate": sets["rate"], "counterexample": {"a": -point, "log_growth_rate": rate}},
         observed, expected,
@@ -192,7 +194,7 @@ def normaliser_finding(version: str, printed: sp.Boolean, name: str) -> Finding:
     diverges_at_0 = in_a(in_ratio(sets["exponent_at_0"] < 0))
     observed, expected = in_a(divergent), in_a(claimed)
     point = witness(claimed, divergent)
-    head = (f"P ∝ w^k e^(-Sbw²/λ) with k = {sets['exponent_at_0']}: P diverges at 0 iff {show(diverges_at_0)}, "
+    head = (f"P ∝ w^k e^(-Sbw²/λ) with k = {tex(sets['exponent_at_0'])}: P diverges at 0 iff {show(diverges_at_0)}, "
             f"but ∫P dw diverges iff {show(observed)}; {name} claims divergence for {show(expected)}")
     tolerance = "exact (SymPy's closed form and convergence condition of ∫P dw; sets in r = -Sa/λ)"
     if point is None:
@@ -201,7 +203,7 @@ def normaliser_finding(version: str, printed: sp.Boolean, name: str) -> Finding:
     total = sp.simplify(2 * sets["normaliser"].subs(at_unit(point)))
     return Finding(
         Verdict.REFUTED if total.is_finite and total.is_positive else Verdict.INCONCLUSIVE,
-        f"{head}. At S = λ = b = 1, a = {-point}: ∫_ℝ P dw = {total} ≈ {sp.N(total, 8)}",
+        f"{head}. At S = λ = b = 1, a = {tex(-point)}: ∫_ℝ P dw = {tex(total)} ≈ {sp.N(total, 8)}",
         tolerance, {"density_diverges_at_0": diverges_at_0, "counterexample": {"a": -point, "normaliser": total}},
         observed, expected,
     )
@@ -231,8 +233,8 @@ def quadrature_finding(ctx, ratios, predicts_divergence, name: str, sigmas=()) -
     increasing = all(x < y for x, y in zip(sequence, [*sequence[1:], observed[str(ratios[0])]]))
     wrong = [r for r, e in expected.items() if e == "diverges"]
     judged = f"{tolerance.describe()}, largest gap {mpmath.nstr(worst, 3)}"
-    values = ", ".join(f"-Sa/λ = {r}: {rows[r]['closed_form']} = {decimal(observed[r], 12)}" for r in rows)
-    approach = (f"; (57)'s normalisers at σ = {', '.join(map(str, sigmas))} ({', '.join(decimal(v, 8) for v in sequence)}) "
+    values = ", ".join(f"-Sa/λ = {r}: {tex(rows[r]['closed_form'])} = {decimal(observed[r], 12)}" for r in rows)
+    approach = (f"; (57)'s normalisers at σ = {', '.join(map(tex, sigmas))} ({', '.join(decimal(v, 8) for v in sequence)}) "
                 f"{'increase to' if increasing else 'do not increase to'} the first" if sigmas else "")
     if not tolerance.holds(worst) or not increasing:
         verdict = Verdict.INCONCLUSIVE

@@ -1,4 +1,4 @@
-"""Helpers of the Ziyin landscape claims (prop4, toynn): sets as text, and exact comparisons in λ."""
+"""Helpers of the Ziyin landscape claims (prop4, toynn): sets as inline math, and exact comparisons in λ."""
 
 from __future__ import annotations
 
@@ -7,21 +7,15 @@ import sympy as sp
 from theory import sharp_minima
 from theory.multiplicative import lam
 
+from ...display import tex
 from ...symbolic import is_zero
 
 POSITIVE_LAMBDA = sp.Interval.open(0, sp.oo)
 
 
 def set_text(found: sp.Set) -> str:
-    """A SymPy set of reals as a reader writes it: (0, 2), [1/2, ∞), (a, b) ∪ (c, d), ∅."""
-    if found == sp.EmptySet:
-        return "∅"
-    if isinstance(found, sp.Union):
-        return " ∪ ".join(set_text(piece) for piece in found.args)
-    if isinstance(found, sp.Interval):
-        ends = ["∞" if e == sp.oo else "-∞" if e == -sp.oo else str(e) for e in (found.start, found.end)]
-        return f"{'(' if found.left_open else '['}{ends[0]}, {ends[1]}{')' if found.right_open else ']'}"
-    return str(found)
+    """A SymPy set of reals as inline math: (0, 2), [1/2, ∞), (a, b) ∪ (c, d), ∅ (``verify.display.tex``)."""
+    return tex(found)
 
 
 def identical_for_all_lambda(lhs, rhs) -> bool:

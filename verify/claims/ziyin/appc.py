@@ -135,7 +135,7 @@ def _simulated(ctx, version: str, ratios, predicted) -> Finding:
     faulty = [str(r["ratio"]) for r in rows if r["diverged"] or r["scheme_rate"] not in r["interval"]]
     verdict = (Verdict.INCONCLUSIVE if faulty or "undecided" in observed.values()
                else Verdict.CONFIRMED if observed == expected else Verdict.REFUTED)
-    text = "; ".join(f"-S·c/λ = {r['ratio']}: ln|w_T|/T in {r['interval'].describe()} (Itô {r['ito_rate']}, "
+    text = "; ".join(f"-S·c/λ = {tex(r['ratio'])}: ln|w_T|/T in {r['interval'].describe()} (Itô {tex(r['ito_rate'])}, "
                      f"{observed[str(r['ratio'])]}; predicted {expected[str(r['ratio'])]})" for r in rows)
     problem = f"; the scheme misses its exact rate or diverges at {', '.join(faulty)}" if faulty else ""
     return Finding(verdict, f"S = λ = 1, T = {horizon}: {text}{problem}",
@@ -201,8 +201,8 @@ def densities_2021(ctx):
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
         f"J = 0 for L = aw²/2 + bw⁴/4 with C = w² + Sσ² and C = w², and L = aw²/2 with C = w², gives "
-        f"{', '.join(f'{k} P ∝ {v}' for k, v in derived.items())}: {'all' if same else 'not all'} proportional to "
-        f"the printed ones. Beside it, (65) prints C = {PRINTED_65}, while Var(xw) = {variance}",
+        f"{', '.join(f'{k} P ∝ {tex(v)}' for k, v in derived.items())}: {'all' if same else 'not all'} proportional to "
+        f"the printed ones. Beside it, (65) prints C = {tex(PRINTED_65)}, while Var(xw) = {tex(variance)}",
         "exact (SymPy dsolve; equal logarithmic derivatives)",
         {"gradient_variance": variance, "printed_65": PRINTED_65}, observed=derived, expected=printed,
     )
@@ -215,7 +215,7 @@ def mode_2021(ctx):
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
         f"d ln P/dw = 0 at w ∈ {{{listed(observed['stationary points'])}}}; w = 0 turns from mode to antimode at a = "
-        f"{listed(observed['critical a'])}; printed ŵ = ±{PRINTED_59_PEAK} past a = {PRINTED_59_CRITICAL}: "
+        f"{listed(observed['critical a'])}; printed ŵ = ±{tex(PRINTED_59_PEAK)} past a = {tex(PRINTED_59_CRITICAL)}: "
         f"{'the same' if same else 'different'} (also without additive noise, (62))",
         "exact", {}, observed=observed, expected=expected,
     )
@@ -231,9 +231,9 @@ def densities_2022(ctx):
     same = same_densities and same_mode
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"with drift -λ(a/2)w: {', '.join(f'{k} P ∝ {v}' for k, v in derived.items())} "
+        f"with drift -λ(a/2)w: {', '.join(f'{k} P ∝ {tex(v)}' for k, v in derived.items())} "
         f"({'proportional' if same_densities else 'not all proportional'} to the printed ones); critical a = "
-        f"{listed(found['critical a'])} against (35)'s {PRINTED_35_CRITICAL}",
+        f"{listed(found['critical a'])} against (35)'s {tex(PRINTED_35_CRITICAL)}",
         "exact (SymPy dsolve and simplification)", {},
         observed={**derived, **found}, expected={**printed, **expected_mode},
     )
@@ -304,7 +304,7 @@ def corrected_escape(ctx):
         Verdict.PROVED if same else Verdict.REFUTED,
         f"Itô: escape iff {show(observed['ziyin2021'])} (2021, drift -λaw), {show(observed['ziyin2022'])} (2022, "
         f"drift -λ(a/2)w); the σ → 0 density is {'normalisable exactly there' if agree else 'normalisable elsewhere'}; "
-        f"-S·c/λ > {CORRECTED_ESCAPE_ABOVE} gives {show(expected['ziyin2021'])} and {show(expected['ziyin2022'])}",
+        f"-S·c/λ > {tex(CORRECTED_ESCAPE_ABOVE)} gives {show(expected['ziyin2021'])} and {show(expected['ziyin2022'])}",
         "exact (Itô's formula; SymPy's convergence condition; sets in r = -Sa/λ)",
         {version: {"log_growth_rate": escape_sets(version)["rate"]} for version in CURVATURE},
         observed=observed, expected=expected,
@@ -315,7 +315,7 @@ def corrected_escape(ctx):
                 falsifiers=(scale("CORRECTED_ESCAPE_ABOVE", 2),))
 def corrected_normaliser(ctx):
     return quadrature_finding(ctx, CORRECTED_NORMALISER_RATIOS, lambda ratio: ratio <= CORRECTED_ESCAPE_ABOVE,
-                              f"-Sa/λ > {CORRECTED_ESCAPE_ABOVE}")
+                              f"-Sa/λ > {tex(CORRECTED_ESCAPE_ABOVE)}")
 
 
 @simulation("Euler–Maruyama GBM on both sides of -Sa/λ = 1/2: ln|w| falls at 1/4, grows at 3/4",

@@ -140,7 +140,7 @@ def interval_matches(ctx):
     ok = all(same.values()) and ends_zero
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"solving P(λ) = ±1 for P = {sp.factor(poly)} gives ({derived.lower}, {derived.upper}); "
+        f"solving P(λ) = ±1 for P = {tex(sp.factor(poly))} gives {tex((derived.lower, derived.upper))}; "
         + ("equal to the printed ends" if all(same.values())
            else f"the printed {' and '.join(k for k, v in same.items() if not v)} end differs")
         + f"; μ = 0 at both derived ends: {'shown' if ends_zero else 'not shown'}",
@@ -169,7 +169,7 @@ def closed_endpoint(ctx):
     last = times[-1]
     return Finding(
         Verdict.CONFIRMED if predicted == converges else Verdict.REFUTED,
-        f"at the printed lower end a = {ENDPOINT_A}, λ = {lr}: μ = {mu}; the exact law gives P(|w_t| > {ENDPOINT_EPS}) "
+        f"at the printed lower end a = {tex(ENDPOINT_A)}, λ = {tex(lr)}: μ = {tex(mu)}; the exact law gives P(|w_t| > {tex(ENDPOINT_EPS)}) "
         f"= {decimal(probs[last], 6)} at t = {last}, so w_t {'converges' if converges else 'does not converge'} to 0, "
         f"while eq. (8) as read here ({'closed' if PRINTED_CLOSED_2021 else 'open'}) predicts it "
         f"{'does' if predicted else 'does not'}",

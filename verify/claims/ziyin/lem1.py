@@ -17,6 +17,7 @@ from numerics.precision import decimal, evaluate, working_precision
 from theory import multiplicative, ziyin
 
 from ...claim import Claim, Finding, Verdict, high_precision, replace, simulation
+from ...display import tex
 from ...papers import ZIYIN_2021, ZIYIN_2022
 from ...stats import LEVEL, bonferroni, mean_interval
 from ._two_point import t
@@ -67,9 +68,9 @@ def printed_mean(ctx):
     vanishes = limit == 0
     return Finding(
         Verdict.CONFIRMED if vanishes else Verdict.REFUTED,
-        f"a = {LEMMA_A}, λ = {LEMMA_LR}: μ = {decimal(evaluate(mu_value, ctx.dps), 8)}, so the printed statistic has "
-        f"mean {sp.factor((t * mu - PRINTED_CENTRING) / sp.sqrt(t))} = {decimal(means[f't = {MEAN_TIMES[-1]}'], 6)} at t = {MEAN_TIMES[-1]}, "
-        f"tending to {limit}: " + ("a N(0, s²) limit is possible" if vanishes else "no N(0, s²) limit"),
+        f"a = {tex(LEMMA_A)}, λ = {tex(LEMMA_LR)}: μ = {decimal(evaluate(mu_value, ctx.dps), 8)}, so the printed statistic has "
+        f"mean {tex(sp.factor((t * mu - PRINTED_CENTRING) / sp.sqrt(t)))} = {decimal(means[f't = {MEAN_TIMES[-1]}'], 6)} at t = {MEAN_TIMES[-1]}, "
+        f"tending to {tex(limit)}: " + ("a N(0, s²) limit is possible" if vanishes else "no N(0, s²) limit"),
         "exact mean and its limit (SymPy)",
         {"a": LEMMA_A, "lambda": LEMMA_LR, "mu": mu_value, "mean_of_printed_statistic": means},
         observed={"mean": sp.factor((t * mu - PRINTED_CENTRING) / sp.sqrt(t)), "μ": mu_value, "limit": limit}, expected={"limit": 0},
@@ -95,7 +96,7 @@ def printed_drift(ctx):
                else Verdict.INCONCLUSIVE)
     return Finding(
         verdict,
-        f"a = {LEMMA_A}, λ = {LEMMA_LR}, {runs} runs: sample means of the printed statistic "
+        f"a = {tex(LEMMA_A)}, λ = {tex(LEMMA_LR)}, {runs} runs: sample means of the printed statistic "
         f"{means} at t = {', '.join(str(s) for s in times)}; "
         f"the interval excludes 0 at {excludes} of {len(times)} times"
         + ("" if verdict is not Verdict.INCONCLUSIVE else " (mixed: the drift is not decided at these t)"),
@@ -132,7 +133,7 @@ def berry_esseen(ctx):
             cdf_after = strictly_below
     return Finding(
         Verdict.CONFIRMED if distance <= bound else Verdict.REFUTED,
-        f"a = {LEMMA_A}, λ = {LEMMA_LR}, t = {n}: sup|F_t - Φ| = {mpmath.nstr(distance, 4)} "
+        f"a = {tex(LEMMA_A)}, λ = {tex(LEMMA_LR)}, t = {n}: sup|F_t - Φ| = {mpmath.nstr(distance, 4)} "
         f"{'≤' if distance <= bound else '>'} Berry–Esseen {mpmath.nstr(bound, 4)}",
         f"Berry–Esseen bound with C = {BERRY_ESSEEN_C} (Shevtsova 2011)",
         {"a": LEMMA_A, "lambda": LEMMA_LR, "t": n, "kolmogorov_distance": distance, "berry_esseen": bound},

@@ -23,6 +23,7 @@ from ...claim import (
     symbolic,
     together,
 )
+from ...display import tex
 from ...papers import ZIYIN_2021, ZIYIN_2022
 from ...stats import LEVEL, bonferroni, proportion_interval
 from ...symbolic import is_zero
@@ -83,8 +84,8 @@ def moments_2022(ctx):
     ok = not wrong and grows
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"factors {moments.factors}: P(w_t ≠ 0) = {moments.prob_nonzero}, E[w_t] = {moments.mean}, "
-        f"E[w_t²] = {moments.second_moment}; per-step growth factors {growth[1]} and {growth[2]} are "
+        f"factors {tex(moments.factors)}: P(w_t ≠ 0) = {tex(moments.prob_nonzero)}, E[w_t] = {tex(moments.mean)}, "
+        f"E[w_t²] = {tex(moments.second_moment)}; per-step growth factors {tex(growth[1])} and {tex(growth[2])} are "
         f"{'> 1 for every a < 0' if grows else 'not shown > 1 for all a < 0'}; "
         + (f"differs from the printed {', '.join(wrong)}" if wrong else "all equal the printed forms"),
         "exact (SymPy simplification to 0; signs from a < 0)",
@@ -118,10 +119,10 @@ def printed_2021(ctx):
     wrong = [name for name, ok in checks.items() if not ok]
     return Finding(
         Verdict.REFUTED if wrong else Verdict.PROVED,
-        f"the model gives E[w_t] = ({step_factor})·E[w_(t-1)] = {moments.mean}, E[w_t²] = {moments.second_moment}, "
-        f"P(w_t = 0) = {1 - moments.prob_nonzero}; "
-        + (f"wrong as printed: {'; '.join(wrong)} (a = -1, t = 1: E[w_1²] = {example['true']}, printed "
-           f"{example['printed']}; printed P(w_1 = 0) = {example['P(w_t = 0) printed']})" if wrong
+        f"the model gives E[w_t] = ({tex(step_factor)})·E[w_(t-1)] = {tex(moments.mean)}, E[w_t²] = {tex(moments.second_moment)}, "
+        f"P(w_t = 0) = {tex(1 - moments.prob_nonzero)}; "
+        + (f"wrong as printed: {'; '.join(wrong)} (a = -1, t = 1: E[w_1²] = {tex(example['true'])}, printed "
+           f"{tex(example['printed'])}; printed P(w_1 = 0) = {tex(example['P(w_t = 0) printed'])})" if wrong
            else "every printed expression agrees"),
         "exact",
         {"checks": checks, "counterexample": example},

@@ -18,6 +18,7 @@ from theory import ziyin
 from theory.noise import FiniteNoise, UniformNoise
 
 from ...claim import Claim, Finding, Verdict, high_precision, replace, simulation
+from ...display import tex
 from ...papers import ZIYIN_2022
 from ...stats import LEVEL, bonferroni, proportion_interval
 from ._two_point import HALF
@@ -66,9 +67,9 @@ def exact_escape(ctx):
     return Finding(
         verdict,
         f"{len(tested)} of {len(rows)} laws have μ < {PRINTED_MU_BOUND}; "
-        + (f"at t = {times[-1]} the exact P(|w_t| > {EXACT_EPS}) of {', '.join(failed)} is "
+        + (f"at t = {times[-1]} the exact P(|w_t| > {tex(EXACT_EPS)}) of {', '.join(failed)} is "
            f"{', '.join(decimal(rows[n][f't = {times[-1]}'], 4) for n in failed)}, not falling to 0" if failed
-           else f"their exact P(|w_t| > {EXACT_EPS}) falls to at most "
+           else f"their exact P(|w_t| > {tex(EXACT_EPS)}) falls to at most "
                 f"{max((decimal(rows[n][f't = {times[-1]}'], 4) for n in tested), default='-')} at t = {times[-1]}")
         + ("" if tested else " (none satisfies the hypothesis, so nothing is tested)"),
         f"exact probabilities; '→ 0' judged by a decrease along t and P < {VANISHED_BELOW} at the last t",
@@ -94,12 +95,12 @@ def uniform_escape(ctx):
             if not ci.high < VANISHED_BELOW:
                 failed.append(lr)
     verdict = Verdict.INCONCLUSIVE if not tested else Verdict.REFUTED if failed else Verdict.CONFIRMED
-    shown = "; ".join(f"λ = {r['lambda']}: μ = {mpmath.nstr(r['mu'], 6)}, {r['escaped']}/{runs} escaped "
+    shown = "; ".join(f"λ = {tex(r['lambda'])}: μ = {mpmath.nstr(r['mu'], 6)}, {r['escaped']}/{runs} escaped "
                       f"(upper bound {r['ci_high']:.3g})" for r in rows)
     return Finding(
         verdict,
         f"x ~ U[-1, 2], T = {steps}: {shown}; the hypothesis μ < {PRINTED_MU_BOUND} holds at λ ∈ "
-        f"{{{', '.join(str(x) for x in tested)}}}, where the fraction with |w_T| > {SIM_EPS} must vanish: "
+        f"{{{', '.join(tex(x) for x in tested)}}}, where the fraction with |w_T| > {SIM_EPS} must vanish: "
         f"{len(failed)} fail",
         f"upper end of the Clopper–Pearson interval (joint level {LEVEL}) < {VANISHED_BELOW}",
         {"points": rows, "steps": steps, "eps": SIM_EPS},

@@ -34,6 +34,7 @@ from ...claim import (
     symbolic,
     together,
 )
+from ...display import tex
 from ...papers import ZIYIN_2021, ZIYIN_2022
 from ...stats import LEVEL, DigitsTolerance, bonferroni, mean_interval, relative_gap
 from ...symbolic import is_zero
@@ -138,8 +139,8 @@ def optimum(ctx):
     ok = lam_ok and gamma_ok and concave
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"dμ/dλ = 0 at λ* = {found.lam_star} ({'=' if lam_ok else '≠'} printed {PRINTED_LAM_STAR}), "
-        f"γ* = {found.gamma_star} ({'=' if gamma_ok else '≠'} printed {PRINTED_GAMMA_STAR}); μ'' = {found.curvature} "
+        f"dμ/dλ = 0 at λ* = {tex(found.lam_star)} ({'=' if lam_ok else '≠'} printed {tex(PRINTED_LAM_STAR)}), "
+        f"γ* = {tex(found.gamma_star)} ({'=' if gamma_ok else '≠'} printed {tex(PRINTED_GAMMA_STAR)}); μ'' = {tex(found.curvature)} "
         f"{'< 0: μ is concave on (0, 1), so λ* is its maximum' if concave else 'is not shown negative'}",
         "exact",
         {"lam_star": found.lam_star, "gamma_star": found.gamma_star, "curvature": found.curvature},
@@ -167,13 +168,14 @@ def epsilon_condition(ctx):
     derived = ziyin.epsilon_bound()
     same = is_zero(sp.simplify((derived - PRINTED_EPS_BOUND).subs(eps, _eps_of(S))))
     signs = {f"ε = {_eps_of(s)}": _sign(_gap_at_bound(PRINTED_EPS_BOUND, s)) for s in EPS_SAMPLES}
+    shown = {f"ε = {_eps_of(s)}": f"ε = {tex(_eps_of(s))}" for s in EPS_SAMPLES}  # the keys of signs in a summary
     allowed = 0 if PRINTED_EPS_STRICT else -1  # the largest sign of γ*(-B) - ε the statement survives
     bad = [k for k, v in signs.items() if v > allowed]
     word = {1: "γ* > ε", 0: "γ* = ε", -1: "γ* < ε"}
     relation = "<" if PRINTED_EPS_STRICT else "≤"
     if bad:
         verdict, conclusion = Verdict.REFUTED, (
-            f"so 'γ* < ε if |a| {relation} bound' fails at |a| = bound, {bad[0]} ({word[signs[bad[0]]]})")
+            f"so 'γ* < ε if |a| {relation} bound' fails at |a| = bound, {shown[bad[0]]} ({word[signs[bad[0]]]})")
     elif same:
         verdict, conclusion = Verdict.PROVED, f"so 'γ* < ε if |a| {relation} bound' holds (γ* increases with |a|)"
     else:
@@ -181,8 +183,8 @@ def epsilon_condition(ctx):
             "the printed bound is below the derived one at every sampled ε, so the condition holds there but is not sharp")
     return Finding(
         verdict,
-        f"the printed bound {'equals' if same else 'differs from'} the derived |a| = {derived} at which γ* = ε; "
-        f"at a = -bound: {'; '.join(f'{k}: {word[v]}' for k, v in signs.items())}; {conclusion}",
+        f"the printed bound {'equals' if same else 'differs from'} the derived |a| = {tex(derived)} at which γ* = ε; "
+        f"at a = -bound: {'; '.join(f'{shown[k]}: {word[v]}' for k, v in signs.items())}; {conclusion}",
         "exact (algebraic numbers at sample ε)",
         {"derived_bound": derived, "sign_of_gamma_minus_eps_at_bound": signs,
          "counterexample": {"epsilon": sp.log(2 / sp.sqrt(3)), "a": -2,
@@ -206,8 +208,8 @@ def epsilon_equivalence(ctx):
     ok = increasing and equal
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"with a = 1 - u², d/du e^(2γ*) = {slope}, {'positive' if increasing else 'not shown positive'} for u > 1; "
-        f"e^(2γ*) - e^(2ε) at a = -bound is {sp.simplify(at_bound)}: "
+        f"with a = 1 - u², d/du e^(2γ*) = {tex(slope)}, {'positive' if increasing else 'not shown positive'} for u > 1; "
+        f"e^(2γ*) - e^(2ε) at a = -bound is {tex(sp.simplify(at_bound))}: "
         + ("so γ* < ε exactly when |a| < bound" if ok else "the bound is not where γ* = ε"),
         "exact",
         {"growth_in_u": growth, "slope_in_u": slope, "gap_at_bound": at_bound},
@@ -231,9 +233,9 @@ def unrestricted(ctx):
     shown = ", ".join(f"γ({lr}) = {sp.N(g, 6)}" for lr, g in gammas.items())
     return Finding(
         Verdict.REFUTED if exceeds else Verdict.CONFIRMED,
-        f"a = {WITNESS_A}, λ ≤ {PRINTED_LR_MAX_2021}: {shown} against γ* = {sp.N(star, 6)}"
-        + (f"; γ(λ) → {limit} as λ → ∞" if limit is not None else "")
-        + (f": γ exceeds γ* at λ = {', '.join(map(str, above))}, so γ* is no supremum there" if exceeds
+        f"a = {tex(WITNESS_A)}, λ ≤ {tex(PRINTED_LR_MAX_2021)}: {shown} against γ* = {sp.N(star, 6)}"
+        + (f"; γ(λ) → {tex(limit)} as λ → ∞" if limit is not None else "")
+        + (f": γ exceeds γ* at λ = {', '.join(map(tex, above))}, so γ* is no supremum there" if exceeds
            else ": no sampled λ exceeds γ*"),
         "exact",
         {"a": WITNESS_A, "gamma": gammas, "gamma_star": star, "limit": limit},
@@ -299,7 +301,7 @@ def escape_rate(ctx):
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
         f"{runs} runs, τ = {tau}: at the printed λ* the estimate is "
-        + ", ".join(f"{r['estimate']:.4g} (a = {r['a']}, λ* = {r['lambda']}, printed γ* = {r['printed_gamma_star']:.4g})"
+        + ", ".join(f"{r['estimate']:.4g} (a = {tex(r['a'])}, λ* = {tex(r['lambda'])}, printed γ* = {r['printed_gamma_star']:.4g})"
                     for r in stars)
         + f"; {len(misses)} intervals at λ* miss γ*, {len(above)} grid λ lie significantly above it"
         + (f" ({'; '.join(misses + above)})" if not ok else ""),

@@ -29,6 +29,7 @@ from ...claim import (
     symbolic,
     together,
 )
+from ...display import tex
 from ...papers import ZIYIN_2021, ZIYIN_2022
 from ...stats import LEVEL, DigitsTolerance, proportion_interval, relative_gap
 from ...symbolic import is_zero
@@ -114,7 +115,7 @@ def hessian(ctx):
     same = all(is_zero(observed[k] - expected[k]) for k in observed)
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"∇²L has diagonal ({derived[0, 0]}, {derived[1, 1]}), printed ({PRINTED_H11}, {PRINTED_H22}): "
+        f"∇²L has diagonal {tex((derived[0, 0], derived[1, 1]))}, printed {tex((PRINTED_H11, PRINTED_H22))}: "
         f"{'the same' if same else 'different'}; the sampled L̂ adds x·b to the (1,1) entry",
         "exact", {"off_diagonal": derived[0, 1]}, observed=observed, expected=expected,
     )
@@ -135,10 +136,10 @@ def sharpness(ctx):
     same = located and all(is_zero(observed[k] - expected[k]) for k in observed)
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"the printed points are {'minima' if located else 'not all minima'}; Tr ∇²L = {observed['flat']} (flat) and "
-        f"{observed['sharp']} (sharp) against printed {expected['flat']} and {expected['sharp']}; at a = 1: "
-        f"{data['flat']['trace_at_a_1']} and {data['sharp']['trace_at_a_1']} vs {data['flat']['printed_at_a_1']} and "
-        f"{data['sharp']['printed_at_a_1']} (2022 eq. (8) prints the same)",
+        f"the printed points are {'minima' if located else 'not all minima'}; Tr ∇²L = {tex(observed['flat'])} (flat) and "
+        f"{tex(observed['sharp'])} (sharp) against printed {tex(expected['flat'])} and {tex(expected['sharp'])}; at a = 1: "
+        f"{tex(data['flat']['trace_at_a_1'])} and {tex(data['sharp']['trace_at_a_1'])} vs {tex(data['flat']['printed_at_a_1'])} and "
+        f"{tex(data['sharp']['printed_at_a_1'])} (2022 eq. (8) prints the same)",
         "exact", data, observed=observed, expected=expected,
     )
 
@@ -154,7 +155,7 @@ def four_minima(ctx):
     return Finding(
         Verdict.PROVED if holds else Verdict.REFUTED,
         f"four strict minima exactly for a ∈ {set_text(four_for)}, claimed for a ∈ {set_text(PRINTED_FOUR_MINIMA_FOR)}; at a = 3 the flat "
-        f"pair has Hessian {example.tolist()} and L has {count} minima; 2022 §5.3 says the same",
+        f"pair has Hessian {tex(example)} and L has {count} minima; 2022 §5.3 says the same",
         "exact (∇L = 0 solved, Sylvester's criterion on ∇²L)",
         {"counterexample": {"a": example_a, "hessian": example, "minima": count}},
         observed=four_for, expected=PRINTED_FOUR_MINIMA_FOR,
@@ -180,10 +181,10 @@ def proof(ctx):
     wrong = [k for k, ok in steps.items() if not ok]
     return Finding(
         Verdict.REFUTED if wrong else Verdict.PROVED,
-        f"derived E ln r_t = {derived}, < 0 iff λ < {threshold} ≈ {sp.N(threshold, 6)}; printed (92) μ = {PRINTED_MU} "
-        f"and λ ≤ {PRINTED_THRESHOLD} ≈ {sp.N(PRINTED_THRESHOLD, 6)}; steps that differ: {', '.join(wrong) or 'none'}; "
-        f"at λ = 1/10 the derived rate is {sp.simplify(derived.subs(lam, at))}, (92) gives "
-        f"{sp.simplify(PRINTED_MU.subs(lam, at))}; b = 1/λ - 6 at (93)'s end is {sp.radsimp(PRINTED_B.subs(lam, PRINTED_THRESHOLD))}",
+        f"derived E ln r_t = {tex(derived)}, < 0 iff λ < {tex(threshold)} ≈ {sp.N(threshold, 6)}; printed (92) μ = {tex(PRINTED_MU)} "
+        f"and λ ≤ {tex(PRINTED_THRESHOLD)} ≈ {sp.N(PRINTED_THRESHOLD, 6)}; steps that differ: {', '.join(wrong) or 'none'}; "
+        f"at λ = 1/10 the derived rate is {tex(sp.simplify(derived.subs(lam, at)))}, (92) gives "
+        f"{tex(sp.simplify(PRINTED_MU.subs(lam, at)))}; b = 1/λ - 6 at (93)'s end is {tex(sp.radsimp(PRINTED_B.subs(lam, PRINTED_THRESHOLD)))}",
         "exact (solveset over all λ > 0)",
         {"steps": steps, "printed_mu_negative_for": sharp_minima.contraction_set(PRINTED_MU),
          "b_minimising_r_minus": sharp_minima.optimal_b(sp.Integer(-1)),
@@ -204,7 +205,7 @@ def _all_at_sharp(ctx, lr, full_steps: int) -> Finding:
     ci = proportion_interval(k, runs, method="exact")
     return Finding(
         Verdict.CONFIRMED if k == runs else Verdict.REFUTED,
-        f"a = {SIM_A}, λ = {lr} (b = {row['b']}): {k}/{runs} runs end within {AT_MINIMUM:g} of (0, ±√((1+a)/2)) at "
+        f"a = {tex(SIM_A)}, λ = {tex(lr)} (b = {tex(row['b'])}): {k}/{runs} runs end within {AT_MINIMUM:g} of $(0, \\pm\\sqrt{{(1+a)/2}})$ at "
         f"step {steps} (fraction ≥ {ci.low:.4f}); {row['left_box']} left the box |w1|, |w2| ≤ 1 at some step",
         f"all runs at the sharp minima; Clopper–Pearson interval at level {LEVEL}",
         {**row, "ci": ci.describe()}, observed=k, expected=runs,
@@ -234,9 +235,9 @@ def box_threshold(ctx):
     verdict = Verdict.INCONCLUSIVE if not promised else Verdict.REFUTED if ci.low > 0 else Verdict.CONFIRMED
     return Finding(
         verdict,
-        f"a = {SIM_A}, λ = {BOX_LR} (b = {row['b']}; (93) {'promises' if promised else 'does not promise'} w1 → 0): "
+        f"a = {tex(SIM_A)}, λ = {tex(BOX_LR)} (b = {tex(row['b'])}; (93) {'promises' if promised else 'does not promise'} w1 → 0): "
         f"{k}/{runs} runs that never left the box have w2 → 0 and |w1| > {STUCK_W1} at steps {steps // 2} and {steps} "
-        f"(P ≥ {ci.low:.3f}); the rate of ln|w1| at the origin is {origin} ≈ {sp.N(origin, 4)}",
+        f"(P ≥ {ci.low:.3f}); the rate of ln|w1| at the origin is {tex(origin)} ≈ {sp.N(origin, 4)}",
         f"Clopper–Pearson lower bound > 0 at level {LEVEL}",
         {**row, "ci": ci.describe(), "origin_rate": origin}, observed=k, expected=0,
     )
@@ -257,7 +258,7 @@ def corrected_sharpness(ctx):
           and observed["four minima for a in"] == CORRECTED_FOUR_MINIMA_FOR and sharper_for == expected["sharper for a in"])
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"s_flat = {flat}, s_sharp = {sharp} (stated {CORRECTED_FLAT_S}, {CORRECTED_SHARP_S}); the sharp pair is sharper "
+        f"s_flat = {tex(flat)}, s_sharp = {tex(sharp)} (stated {tex(CORRECTED_FLAT_S)}, {tex(CORRECTED_SHARP_S)}); the sharp pair is sharper "
         f"for a ∈ {set_text(sharper_for)}; all four are strict minima for a ∈ {set_text(observed['four minima for a in'])} "
         f"(stated {set_text(CORRECTED_FOUR_MINIMA_FOR)})",
         "exact", {}, observed=observed, expected=expected,
@@ -276,8 +277,8 @@ def corrected_threshold(ctx):
     ok = same and is_zero(threshold - CORRECTED_THRESHOLD) and attained.is_superset(sp.Interval.Lopen(0, threshold)) and b_positive
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"E ln r_t = {derived} < 0 exactly for λ ∈ (0, {threshold}) ≈ (0, {sp.N(threshold, 6)}) (stated rate "
-        f"{CORRECTED_MU}, threshold {CORRECTED_THRESHOLD}); b = 1/λ - 6 {'>' if b_positive else '≤'} 0 there; the bound "
+        f"E ln r_t = {tex(derived)} < 0 exactly for λ ∈ (0, {tex(threshold)}) ≈ (0, {sp.N(threshold, 6)}) (stated rate "
+        f"{tex(CORRECTED_MU)}, threshold {tex(CORRECTED_THRESHOLD)}); b = 1/λ - 6 {'>' if b_positive else '≤'} 0 there; the bound "
         f"equals the exact origin rate for λ ∈ {set_text(attained)}",
         "exact (solveset over all λ > 0)", {"bound_attained_at_origin_for": attained},
         observed={"E ln r_t": derived, "threshold": threshold},
@@ -321,7 +322,7 @@ CLAIMS = (
         r"\text{four minima, } s(\pm\tfrac1{\sqrt2},0)=4,\ s(0,\pm\sqrt{\tfrac{1+a}2})=4+4a;\ "
         r"b=\tfrac1\lambda-6,\ \mu=\tfrac12\ln[8\lambda\max(|1-2\lambda|,|1-10\lambda|)]<0 \iff \lambda\le\tfrac{1+\sqrt6}{20}"
         r"\Rightarrow w_1\to0",
-        summary="SGD converges to the sharper minima (0, ±√((1+a)/2)) of a 2-D landscape; sharpness values and "
+        summary="SGD converges to the sharper minima $(0, \\pm\\sqrt{(1+a)/2})$ of a 2-D landscape; sharpness values and "
         "proof threshold as printed",
         checks=(hessian, sharpness, four_minima, proof, printed_experiment, box_threshold),
     ),

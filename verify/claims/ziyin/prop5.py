@@ -29,6 +29,7 @@ from ...claim import (
     symbolic,
     together,
 )
+from ...display import tex
 from ...papers import ZIYIN_2021, ZIYIN_2022
 from ...stats import LEVEL, bonferroni, proportion_interval
 from ...symbolic import is_zero
@@ -97,11 +98,11 @@ def bounds(ctx):
     since = f" from t = {facts['first']} on" if facts["first"] else ""
     return Finding(
         Verdict.REFUTED if any(wrong.values()) else Verdict.PROVED,
-        f"sup|ĝ| = {facts['bound']} (printed {PRINTED_GRADIENT_BOUND}): at a = {example}, w = 1, x = a - 1, |ĝ| = "
-        f"{gradient_value}; v_t = {sp.factor(facts['path'])} on the path w_s = 1, x_s = a - 1 (probability 2^-t) "
-        f"{'exceeds' if facts['first'] else 'never exceeds'} the printed {PRINTED_V_BOUND} = {PRINTED_V_BOUND.subs(a, example)} "
-        f"(β2 = {BOUND_EXAMPLE[beta2]}){since}; "
-        f"the Remark's gradient is {remark}, printed {PRINTED_REMARK_GRADIENT}; wrong: "
+        f"sup|ĝ| = {tex(facts['bound'])} (printed {tex(PRINTED_GRADIENT_BOUND)}): at a = {tex(example)}, w = 1, x = a - 1, |ĝ| = "
+        f"{tex(gradient_value)}; v_t = {tex(sp.factor(facts['path']))} on the path w_s = 1, x_s = a - 1 (probability 2^-t) "
+        f"{'exceeds' if facts['first'] else 'never exceeds'} the printed {tex(PRINTED_V_BOUND)} = {tex(PRINTED_V_BOUND.subs(a, example))} "
+        f"(β2 = {tex(BOUND_EXAMPLE[beta2])}){since}; "
+        f"the Remark's gradient is {tex(remark)}, printed {tex(PRINTED_REMARK_GRADIENT)}; wrong: "
         f"{', '.join(k for k, v in wrong.items() if v) or 'none'}",
         "exact (SymPy; rational arithmetic at the counterexample)",
         {"extremal_v": facts["path"], "first_violation": {"t": facts["first"], "v_t": facts["v_first"]}},
@@ -119,8 +120,8 @@ def corrected_bounds(ctx):
           and is_zero(limit - (1 - a) ** 2))
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"sup|ĝ| = {facts['bound']} (stated {CORRECTED_GRADIENT_BOUND}); v_t ≤ {sp.factor(facts['path'])} with equality "
-        f"on the path w_s = 1, x_s = a - 1 (stated {CORRECTED_V_PATH}), whose limit is {sp.factor(limit)}: hence "
+        f"sup|ĝ| = {tex(facts['bound'])} (stated {tex(CORRECTED_GRADIENT_BOUND)}); v_t ≤ {tex(sp.factor(facts['path']))} with equality "
+        f"on the path w_s = 1, x_s = a - 1 (stated {tex(CORRECTED_V_PATH)}), whose limit is {tex(sp.factor(limit))}: hence "
         "λ' = λ/√c ≥ λ/(1 - a)",
         "exact (SymPy: rsolve of (95)/(86), limit)", {"sup_v": limit},
         observed={"|ĝ| bound": facts["bound"], "v path": facts["path"]},
@@ -137,10 +138,15 @@ def multipliers(ctx):
     same = all(is_zero(d - p) for d, p in zip(derived, printed))
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"derived |1 - λx/√v̂| for x = 1, a - 1: {', '.join(str(sp.simplify(d)) for d in derived)}; printed "
-        f"{', '.join(str(p) for p in printed)} ({'the same' if same else 'different'} for a < 0)",
+        f"derived |1 - λx/√v̂| for x = 1, a - 1: {', '.join(tex(sp.simplify(d)) for d in derived)}; printed "
+        f"{', '.join(tex(p) for p in printed)} ({'the same' if same else 'different'} for a < 0)",
         "exact", {}, observed=derived, expected=printed,
     )
+
+
+def _math(expr) -> str:
+    """``expr`` as inline math with λ' typeset (SymPy names the symbol ``lambda'``)."""
+    return tex(expr.subs(lam_prime, sp.Symbol(r"\lambda'", positive=True)))
 
 
 def _trap() -> tuple[sp.Expr, ziyin.TrapInterval]:
@@ -166,9 +172,9 @@ def closed_condition(ctx):
     verdict = Verdict.PROVED if suffices else Verdict.REFUTED if mu >= 0 else Verdict.INCONCLUSIVE
     return Finding(
         verdict,
-        f"(108) is |{product}| ≤ 1 (= e^(2μ) ≤ 1); at a = {EXPERIMENT_A} the printed set {set_text(printed)} of λ' "
-        f"{'lies' if suffices else 'does not lie'} in the derived trap {set_text(derived)}; at λ' = {lower} the factors are "
-        f"{[multiplicative.update_factor(v, lower) for v in law.values]}, μ = {mu}, and P(|w_t| > {EPS}) = "
+        f"(108) is |{_math(product)}| ≤ 1 (= e^(2μ) ≤ 1); at a = {tex(EXPERIMENT_A)} the printed set {set_text(printed)} of λ' "
+        f"{'lies' if suffices else 'does not lie'} in the derived trap {set_text(derived)}; at λ' = {tex(lower)} the factors are "
+        f"{tex([multiplicative.update_factor(v, lower) for v in law.values])}, μ = {tex(mu)}, and P(|w_t| > {tex(EPS)}) = "
         f"{decimal(probs[times[-1]], 6)} at t = {times[-1]} from w0 = 1",
         "exact (SymPy sets; multinomial law of the draws)",
         {"product": product, "escape_probability": {f"t={n}": p for n, p in probs.items()}, "mu_at_lower_end": mu},
@@ -186,8 +192,8 @@ def open_condition(ctx):
     c_range = ((EXPERIMENT_LR / upper) ** 2, (EXPERIMENT_LR / lower) ** 2)
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"|{product}| < 1 solves to λ' ∈ ({interval.lower}, {interval.upper}), stated ({PRINTED_LOWER}, {PRINTED_UPPER}); "
-        f"at a = {EXPERIMENT_A}, λ = {EXPERIMENT_LR} it needs c ∈ ({sp.N(c_range[0], 4)}, {sp.N(c_range[1], 4)})",
+        f"|{_math(product)}| < 1 solves to λ' ∈ ({tex(interval.lower)}, {tex(interval.upper)}), stated ({tex(PRINTED_LOWER)}, {tex(PRINTED_UPPER)}); "
+        f"at a = {tex(EXPERIMENT_A)}, λ = {EXPERIMENT_LR} it needs c ∈ ({sp.N(c_range[0], 4)}, {sp.N(c_range[1], 4)})",
         "exact", {"c_interval": [sp.N(c, 20) for c in c_range]}, observed=observed, expected=expected,
     )
 
@@ -278,7 +284,7 @@ def projected_experiment(ctx):
     return Finding(
         Verdict.CONFIRMED if all(observed.values()) else Verdict.REFUTED,
         f"{'projected onto [-1, 1]' if project else 'without projection'} (β2 = {EXPERIMENT_BETA2}, {runs} runs × {steps} "
-        f"steps), a = {EXPERIMENT_A}: AMSGrad β1 = 0 converges in {counts[0]} runs at λ = {EXPERIMENT_LR} "
+        f"steps), a = {tex(EXPERIMENT_A)}: AMSGrad β1 = 0 converges in {counts[0]} runs at λ = {EXPERIMENT_LR} "
         f"({amsgrad.get('lambda_prime_in_open_trap')} with λ/√c in the open trap); with momentum {counts[3]}; Adam "
         f"{counts[4]} without and {counts[5]} with momentum; λ = 0.5 / 0.9: {counts[1]} / {counts[2]}; λ = 0.9 with "
         f"a = -2: {counts[6]}; criteria failing: {', '.join(k for k, v in observed.items() if not v) or 'none'}",

@@ -27,6 +27,7 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import ZIYIN_2021
 from ...stats import LEVEL, bonferroni, mean_interval
 from ...symbolic import is_zero
@@ -97,8 +98,8 @@ def zero_flux(ctx):
     ok = same_51 and current == 0
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"dsolve(J = 0) gives P = {derived_51}, {'∝' if same_51 else 'not ∝'} (51) (Itô convention); with (112)'s "
-        f"C the current is J = {current} for arbitrary L and p",
+        f"dsolve(J = 0) gives P = {tex(derived_51)}, {'∝' if same_51 else 'not ∝'} (51) (Itô convention); with (112)'s "
+        f"C the current is J = {tex(current)} for arbitrary L and p",
         "exact (SymPy, undefined functions L, C, p)",
         {"derived_51": derived_51, "current_with_112": current},
         observed={"P": derived_51, "J with (112)": current}, expected={"P": PRINTED_51, "J with (112)": sp.Integer(0)},
@@ -129,12 +130,12 @@ def cauchy(ctx):
            "a C ≥ 0 exists here; one instance does not prove the proposition")
     return Finding(
         verdict,
-        f"p = {density}, L = {loss}: the hypothesis quantity is {tail}; every stationary C p = {products} has limits "
-        f"(-∞, +∞) {', '.join(f'{n}: ({lo}, {hi})' for n, (lo, hi) in limits.items())}, so {why}; (112) with "
-        f"S = λ = c0 = 1 gives C(5) = {at_five} ≈ {sp.N(at_five, 6)}. The proof's (113)-(114) bound only ∫L'p over ℝ",
+        f"p = {tex(density)}, L = {tex(loss)}: the hypothesis quantity is {tex(tail)}; every stationary C p = {tex(products)} has limits "
+        f"(-∞, +∞) {', '.join(f'{n}: {tex((lo, hi))}' for n, (lo, hi) in limits.items())}, so {why}; (112) with "
+        f"S = λ = c0 = 1 gives C(5) = {tex(at_five)} ≈ {sp.N(at_five, 6)}. The proof's (113)-(114) bound only ∫L'p over ℝ",
         "exact (SymPy dsolve and limits)",
         {"stationary_C_times_p": products, "C_at_5": at_five},
-        observed={"hypothesis": tail, "C p at (-∞, +∞)": {n: f"({lo}, {hi})" for n, (lo, hi) in limits.items()}},
+        observed={"hypothesis": tail, "C p at (-∞, +∞)": {n: (lo, hi) for n, (lo, hi) in limits.items()}},
         expected={"hypothesis": "finite", "C p at (-∞, +∞)": "≥ 0 at both ends for some C1, C2"},
     )
 
@@ -154,9 +155,9 @@ def examples(ctx):
     ok = all(is_zero(gap) for gap in gaps.values())
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"Example 1: (112) gives C = {first.covariance} (gap to the printed C: {first_gap}; the '(B(w) = w²)' of the "
-        f"text should read C); Example 2: (112) gives C = {second.covariance}, the printed C with c0 ↦ c0/√π (gap "
-        f"{second_gap}; the 1/√π of p is absorbed in c0); FP residuals {first_residual} and {second_residual}",
+        f"Example 1: (112) gives C = {tex(first.covariance)} (gap to the printed C: {tex(first_gap)}; the '(B(w) = w²)' of the "
+        f"text should read C); Example 2: (112) gives C = {tex(second.covariance)}, the printed C with c0 ↦ c0/√π (gap "
+        f"{tex(second_gap)}; the 1/√π of p is absorbed in c0); FP residuals {tex(first_residual)} and {tex(second_residual)}",
         "exact (SymPy)",
         {"example1_C": first.covariance, "example2_C": second.covariance,
          "example2_reading": "the printed ∫ w' e^{-(w'-w0)²} dw' taken from -∞ (another lower limit shifts c0)"},
@@ -176,9 +177,9 @@ def prop7(ctx):
     verdict = Verdict.PROVED if jump != 0 else Verdict.INCONCLUSIVE
     return Finding(
         verdict,
-        f"with p = N(0, 1/2) and C = {PROP7_WITNESS}, (Cp)' jumps by {jump} at 0, "
+        f"with p = N(0, 1/2) and C = {tex(PROP7_WITNESS)}, (Cp)' jumps by {tex(jump)} at 0, "
         f"{'impossible for a zero-flux stationary p with differentiable L, so the statement holds' if jump != 0 else 'so L exists; this C is no witness'}"
-        f"; every differentiable C admits L' = {smooth}",
+        f"; every differentiable C admits L' = {tex(smooth)}",
         "exact (one-sided limits); the statement needs a non-differentiable C",
         {"L_prime_for_differentiable_C": smooth}, observed={"jump of (Cp)' at 0": jump},
         expected={"jump of (Cp)' at 0": "nonzero"},
@@ -194,7 +195,7 @@ def prop7_proof(ctx):
     verdict = Verdict.PROVED if jump != 0 else Verdict.REFUTED
     return Finding(
         verdict,
-        f"for C = {PRINTED_PROP7_WITNESS}, (Cp)' jumps by {jump} at 0 and J = 0 asks L' = {gradient}: "
+        f"for C = {tex(PRINTED_PROP7_WITNESS)}, (Cp)' jumps by {tex(jump)} at 0 and J = 0 asks L' = {tex(gradient)}: "
         f"{'no L exists, as the proof says' if jump != 0 else 'L constant leaves every p stationary, so the witness fails'}",
         "exact (one-sided limits; SymPy solve of J = 0 for L')",
         {"L_prime": gradient}, observed={"jump of (Cp)' at 0": jump, "L'": gradient},
@@ -235,9 +236,9 @@ def example2_simulation(ctx):
     ok = mean in mean_ci and spread in spread_ci and distance <= dkw
     return Finding(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"w0 = {EXAMPLE2_CENTRE}, S = λ = 1, c0 = {constant} (least with C ≥ 0), t = {EXAMPLE2_HORIZON}: mean "
-        f"{mean_ci.describe()} {'∋' if mean in mean_ci else '∌'} {mean}, E(w-w0)² {spread_ci.describe()} "
-        f"{'∋' if spread in spread_ci else '∌'} {spread}, KS distance to p {distance:.4g} "
+        f"w0 = {tex(EXAMPLE2_CENTRE)}, S = λ = 1, c0 = {tex(constant)} (least with C ≥ 0), t = {EXAMPLE2_HORIZON}: mean "
+        f"{mean_ci.describe()} {'∋' if mean in mean_ci else '∌'} {tex(mean)}, E(w-w0)² {spread_ci.describe()} "
+        f"{'∋' if spread in spread_ci else '∌'} {tex(spread)}, KS distance to p {distance:.4g} "
         f"{'≤' if distance <= dkw else '>'} DKW {dkw:.3g}",
         tolerance,
         {"runs": runs, "horizon": EXAMPLE2_HORIZON, "dt": dt, "max_increment_variance": kappa, "wall": EXAMPLE2_WALL,
@@ -267,10 +268,10 @@ def corrected(ctx):
     ok = current == 0 and positive
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"C p = c0 - (2S/λ)F(w) makes J = {current} for any L, p. Example 2: F' = w p, sup F = {supremum}; at "
-        f"c0 = {CORRECTED_C0_FACTOR}·sup F, (λ/2S)Cp = {margin}, whose infimum at w0 = {EXAMPLE2_CENTRE} is "
-        f"{lowest} ({'C > 0 on ℝ' if positive else 'C < 0 somewhere'}). The Cauchy counterexample has "
-        f"∫_{{-∞}}^w L'p = {cauchy_flux}",
+        f"C p = c0 - (2S/λ)F(w) makes J = {tex(current)} for any L, p. Example 2: F' = w p, sup F = {tex(supremum)}; at "
+        f"c0 = {tex(CORRECTED_C0_FACTOR)}·sup F, (λ/2S)Cp = {tex(margin)}, whose infimum at w0 = {tex(EXAMPLE2_CENTRE)} is "
+        f"{tex(lowest)} ({'C > 0 on ℝ' if positive else 'C < 0 somewhere'}). The Cauchy counterexample has "
+        f"∫_{{-∞}}^w L'p = {tex(cauchy_flux)}",
         "exact (SymPy, undefined functions L, p; Example 2 with symbolic w0 > 0, infimum at w0 = 1/2)",
         {"example2_sup_F": supremum, "example2_margin": margin, "cauchy_F": cauchy_flux},
         observed={"J": current, "inf (λ/2S) C p": lowest}, expected={"J": sp.Integer(0), "inf (λ/2S) C p": "≥ 0"},

@@ -30,6 +30,7 @@ from ...claim import (
     simulation,
     symbolic,
 )
+from ...display import tex
 from ...papers import ZIYIN_2021
 from ...stats import (
     LEVEL,
@@ -83,8 +84,8 @@ def witness(ctx):
     maximum = bool(curvature.is_negative)
     return Finding(
         Verdict.PROVED if free and maximum else Verdict.INCONCLUSIVE,
-        f"the step factor is {factor} with ε ~ N(0, 1), {'free of' if free else 'depending on'} λ, and E[L̂]'' = "
-        f"{curvature}: {'w = 0 is a local maximum and μ(λ) = E ln|factor| is the same for every λ > 0' if free and maximum else 'this Gaussian is no witness of the claim, which it cannot decide'}",
+        f"the step factor is {tex(factor)} with ε ~ N(0, 1), {'free of' if free else 'depending on'} λ, and E[L̂]'' = "
+        f"{tex(curvature)}: {'w = 0 is a local maximum and μ(λ) = E ln|factor| is the same for every λ > 0' if free and maximum else 'this Gaussian is no witness of the claim, which it cannot decide'}",
         "exact (SymPy)",
         {"step_factor": factor, "mean_curvature": curvature},
         observed={"step factor": factor, "E[L]''": curvature},
@@ -105,8 +106,8 @@ def step_factor(ctx):
     same = gap == 0 and sp.simplify(moments["derived"]["variance"] - moments["printed"]["variance"]) == 0
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"with x = -a + σε (35)-(36) the factor is {derived} (mean {moments['derived']['mean']}), while (37) prints "
-        f"{PRINTED_37_FACTOR} (mean {moments['printed']['mean']}): gap {gap}",
+        f"with x = -a + σε (35)-(36) the factor is {tex(derived)} (mean {tex(moments['derived']['mean'])}), while (37) prints "
+        f"{tex(PRINTED_37_FACTOR)} (mean {tex(moments['printed']['mean'])}): gap {tex(gap)}",
         "exact (SymPy; equal laws iff equal mean and variance in ε)",
         {"factor_from_35": derived, "gap_of_means": gap},
         observed=moments["derived"], expected=moments["printed"],

@@ -16,6 +16,7 @@ from theory import multiplicative, quartic, ziyin
 from theory.multiplicative import lam
 
 from ...claim import Claim, Finding, Verdict, replace, scale, simulation, symbolic
+from ...display import tex
 from ...papers import ZIYIN_2021, ZIYIN_2022
 from ...stats import LEVEL, bonferroni, proportion_interval
 from ...symbolic import is_zero
@@ -91,10 +92,10 @@ def minima_2021(ctx):
                 "§6.1 with E[x] = a (2021 §4)": quartic.strict_minima(quartic.sampled_loss(a))}
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"L = {quartic.expected_loss()} (E[x] = a/2) has minima ±{derived[1]} (±{sp.N(derived[1].subs(a, -1), 4)} at "
-        f"a = -1); printed ±{PRINTED_MINIMUM_2021} ({'the same' if same else 'different'}; at a = -1 it is "
-        f"{at_minus_1 if at_minus_1.is_real else 'imaginary'}); the other normalisations give "
-        + "; ".join(f"{k}: ±{v[-1]}" for k, v in readings.items()),
+        f"L = {tex(quartic.expected_loss())} (E[x] = a/2) has minima ±{tex(derived[1])} (±{sp.N(derived[1].subs(a, -1), 4)} at "
+        f"a = -1); printed ±{tex(PRINTED_MINIMUM_2021)} ({'the same' if same else 'different'}; at a = -1 it is "
+        f"{tex(at_minus_1) if at_minus_1.is_real else 'imaginary'}); the other normalisations give "
+        + "; ".join(f"{k}: ±{tex(v[-1])}" for k, v in readings.items()),
         "exact", {"minima_by_reading": readings}, observed=derived, expected=printed,
     )
 
@@ -109,7 +110,7 @@ def minima_2022(ctx):
                else Verdict.INCONCLUSIVE)
     return Finding(
         verdict,
-        f"the derived minima are ±{derived[1]}; of the readings of the OCR, "
+        f"the derived minima are ±{tex(derived[1])}; of the readings of the OCR, "
         + ", ".join(f"{k} is {'right' if ok else 'wrong'}" for k, ok in right.items())
         + ("" if verdict is not Verdict.INCONCLUSIVE else ": the print cannot be decided"),
         "exact, per reading", {"reading_correct": right},
@@ -124,7 +125,7 @@ def corrected_minima(ctx):
     same = len(derived) == 2 and all(is_zero(d - c) for d, c in zip(derived, stated))
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"L'(w) = 0 with L''(w) > 0 has the solutions {', '.join(str(m) for m in derived)}; stated ±{CORRECTED_MINIMUM}",
+        f"L'(w) = 0 with L''(w) > 0 has the solutions {', '.join(tex(m) for m in derived)}; stated ±{tex(CORRECTED_MINIMUM)}",
         "exact", {"at_a_minus_1": [evaluate(m.subs(a, -1), ctx.dps) for m in derived]}, observed=derived, expected=stated,
     )
 
@@ -143,9 +144,9 @@ def linearisation(ctx):
               "Remark 5.1": quartic.linearisation(quartic.x, lam, PRINTED_REMARK)}
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"d(w - λ∂L̂)/dw at 0 is {factor} (the quadratic model's {quadratic}); at a = {PRINTED_A} w = 0 is locally "
-        f"attracting iff λ ∈ ({lower}, {upper}), and λ = {PRINTED_LR} is {'inside' if trapped else 'outside'}; "
-        + "; ".join(f"{k}: {v}" for k, v in others.items()),
+        f"d(w - λ∂L̂)/dw at 0 is {tex(factor)} (the quadratic model's {tex(quadratic)}); at a = {tex(PRINTED_A)} w = 0 is locally "
+        f"attracting iff λ ∈ ({tex(lower)}, {tex(upper)}), and λ = {tex(PRINTED_LR)} is {'inside' if trapped else 'outside'}; "
+        + "; ".join(f"{k}: {tex(v)}" for k, v in others.items()),
         "exact", {"other_normalisations": others},
         observed={"factor": factor, "lambda trapped": trapped}, expected={"factor": quadratic, "lambda trapped": True},
     )
@@ -171,7 +172,7 @@ def printed_experiment(ctx):
                Verdict.CONFIRMED if main["at_zero"] == runs else Verdict.INCONCLUSIVE)
     return Finding(
         verdict,
-        f"x w²/2 + w⁴/4, a = {PRINTED_A}, λ = {PRINTED_LR}: {main['at_zero']}/{runs} runs → 0, {main['at_minima']} at the "
+        f"x w²/2 + w⁴/4, a = {tex(PRINTED_A)}, λ = {tex(PRINTED_LR)}: {main['at_zero']}/{runs} runs → 0, {main['at_minima']} at the "
         f"minima, {main['diverged']} diverge (w⁴ as in the 2021 Fig. 1 caption: {rows['Fig. 1 caption']['diverged']}); "
         f"diverged fraction ≥ {diverged_low:.3f}",
         f"Clopper–Pearson at joint level {LEVEL} (Bonferroni over {4 * len(rows)})", rows,

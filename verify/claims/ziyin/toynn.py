@@ -17,6 +17,7 @@ from theory import toynn
 from theory.multiplicative import lam
 
 from ...claim import Claim, Finding, Verdict, replace, scale, simulation, symbolic
+from ...display import tex
 from ...papers import ZIYIN_2022
 from ...stats import LEVEL, bonferroni, proportion_interval
 from ...symbolic import is_zero
@@ -77,10 +78,10 @@ def landscape(ctx):
     ok = all(is_zero(observed[k] - expected[k]) for k in observed) and valley_ok
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"E_y (f - y)² = {shape.loss_in_output} in u = w2 w1²; min at u = {shape.optimal_output}: L* = {shape.minimum} "
-        f"(printed {PRINTED_L_STAR}), on w1 = ±1/√(2w2) (printed + branch {'found' if valley_ok else 'not found'}); "
-        f"L(0, w2) = {shape.line_value} (printed {PRINTED_LINE_VALUE}); with ½(f - y)² L* would be "
-        f"{toynn.landscape(sp.Rational(1, 2)).minimum}",
+        f"E_y (f - y)² = {tex(shape.loss_in_output)} in u = w2 w1²; min at u = {tex(shape.optimal_output)}: L* = {tex(shape.minimum)} "
+        f"(printed {tex(PRINTED_L_STAR)}), on w1 = ±1/√(2w2) (printed + branch {'found' if valley_ok else 'not found'}); "
+        f"L(0, w2) = {tex(shape.line_value)} (printed {tex(PRINTED_LINE_VALUE)}); with ½(f - y)² L* would be "
+        f"{tex(toynn.landscape(sp.Rational(1, 2)).minimum)}",
         "exact", {"valley": shape.valley}, observed=observed, expected=expected,
     )
 
@@ -97,7 +98,7 @@ def stationary(ctx):
     ok = {w1: 0} in points.solutions and all(kind in saddle_under_def2 for kind in observed.values())
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"∇L = 0 on w1 = 0 and w2 = 1/(2w1²); L - 5/2 = {points.excess} (u = w2 w1²): "
+        f"∇L = 0 on w1 = 0 and w2 = 1/(2w1²); L - 5/2 = {tex(points.excess)} (u = w2 w1²): "
         + ", ".join(f"{k} is a {v}" for k, v in observed.items())
         + f"; {'all' if ok else 'not all'} saddles under Def. 2 (which counts non-strict maxima); (0, -1) is a "
         f"{toynn.classify_line_point(-1)} with the same L = 2.5, not mentioned in §6.3",
@@ -115,8 +116,8 @@ def hessian_printed(ctx):
     same = is_zero(sp.Matrix(derived - PRINTED_HESSIAN_AT_ZERO_W2))
     return Finding(
         Verdict.PROVED if same else Verdict.REFUTED,
-        f"derived Hessian at w2 = 0: {derived.tolist()}, printed {PRINTED_HESSIAN_AT_ZERO_W2.tolist()}; at (1, 0): "
-        f"{derived.subs(w1, 1).tolist()} vs {PRINTED_HESSIAN_AT_ZERO_W2.subs(w1, 1).tolist()}",
+        f"derived Hessian at w2 = 0: {tex(derived)}, printed {tex(PRINTED_HESSIAN_AT_ZERO_W2)}; at (1, 0): "
+        f"{tex(derived.subs(w1, 1))} vs {tex(PRINTED_HESSIAN_AT_ZERO_W2.subs(w1, 1))}",
         "exact", {"at_w1_1": {"derived": derived.subs(w1, 1), "printed": PRINTED_HESSIAN_AT_ZERO_W2.subs(w1, 1)}},
         observed=derived, expected=PRINTED_HESSIAN_AT_ZERO_W2,
     )
@@ -131,7 +132,7 @@ def hessian_corrected(ctx):
     ok = is_zero(sp.Matrix(derived - CORRECTED_HESSIAN_AT_ZERO_W2)) and unbounded
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"H(w1, 0) = {derived.tolist()} (stated {CORRECTED_HESSIAN_AT_ZERO_W2.tolist()}); ∂H22/∂w1 = {growth} is "
+        f"H(w1, 0) = {tex(derived)} (stated {tex(CORRECTED_HESSIAN_AT_ZERO_W2)}); ∂H22/∂w1 = {tex(growth)} is "
         f"{'unbounded' if unbounded else 'bounded'}, so no ρ bounds ‖∇²L(w) - ∇²L(w')‖ ≤ ρ‖w - w'‖",
         "exact", {"d_H22": growth}, observed=derived, expected=CORRECTED_HESSIAN_AT_ZERO_W2,
     )
@@ -155,9 +156,9 @@ def line_trap(ctx):
     ends = [tuple(round(float(e) / TOY_LARGE_LR, 4) for e in (p.start, p.end)) for p in _trap_pieces()]
     return Finding(
         Verdict.PROVED if ok else Verdict.REFUTED,
-        f"factors {', '.join(str(f) for f in factors)} (stated {', '.join(str(s) for s in stated)}); μ < 0 exactly for "
+        f"factors {', '.join(tex(f) for f in factors)} (stated {', '.join(tex(s) for s in stated)}); μ < 0 exactly for "
         f"λw2 ∈ {set_text(toynn.w1_trap_set())}, whose negative piece is {set_text(minima_piece)} (stated "
-        f"({CORRECTED_TRAP_LOWER}, 0)): at λ = {TOY_LARGE_LR} the line attracts w1 for w2 ∈ {ends[0]} (non-strict minima) "
+        f"({tex(CORRECTED_TRAP_LOWER)}, 0)): at λ = {TOY_LARGE_LR} the line attracts w1 for w2 ∈ {ends[0]} (non-strict minima) "
         f"and {ends[1]} (local maxima that trap SGD)",
         "exact (SymPy inequality solver on P(z)² < 1)", {"w2_pieces_at_large_lr": ends},
         observed={"factors": factors, "negative piece": minima_piece},
@@ -251,7 +252,7 @@ def large_lr_corrected(ctx):
         f"λ = {TOY_LARGE_LR}, {runs} runs: {observed['diverged']} diverged, {plateau} end with |L - 2.5| < 0.01; "
         f"{int(minima.sum())} on the line at w2 < 0 (median w2 = "
         f"{float(np.median(w2_end[minima])) if minima.any() else float('nan'):.3g}), {trapped} of them with λw2 in "
-        f"({CORRECTED_TRAP_LOWER}, 0); {saddle_side} on the line at w2 > {SADDLE_SIDE_W2}",
+        f"({tex(CORRECTED_TRAP_LOWER)}, 0); {saddle_side} on the line at w2 > {SADDLE_SIDE_W2}",
         f"Clopper–Pearson lower bounds ≥ 0.95 (plateau) and ≥ 0.8 (line, w2 < 0) at joint level {LEVEL}; exact counts "
         "for the rest",
         {"lr": TOY_LARGE_LR, "steps": TOY_STEPS, "runs": runs, "plateau_ci": plateau_ci.describe(),
