@@ -112,12 +112,50 @@ def records_table(records: list[dict]) -> None:
 
 def equations(*rows: tuple) -> None:
     r"""Display aligned lines ``(lhs, rhs)`` (read as lhs = rhs) or ``(lhs, relation, rhs)``;
-    SymPy results go through ``sympy.latex``."""
+    SymPy results go through ``sympy.latex``; a long right-hand side continues on further lines."""
     lines = []
     for row in rows:
         lhs, relation, rhs = row if len(row) == 3 else (row[0], "=", row[1])
-        lines.append(f"{lhs} &{relation} {rhs if isinstance(rhs, str) else sp.latex(rhs)}")
+        parts = broken(rhs if isinstance(rhs, str) else sp.latex(rhs))
+        lines.append(f"{lhs} &{relation} " + r" \\ &\qquad ".join(parts))
     display(Math(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"))
+
+
+#: LaTeX characters of one displayed line before ``broken`` starts another (about the text column)
+LINE_CHARACTERS = 90
+
+
+def broken(latex: str, width: int = LINE_CHARACTERS) -> list[str]:
+    """``latex`` cut into lines of about ``width`` characters outside braces and \\left…\\right:
+    before a binary + or - (one after a letter, digit or closing bracket), or after a ``,\\ ``
+    separator; outside parentheses and brackets where that is enough, else one level inside."""
+    candidates, depth, brackets, i = [], 0, 0, 0
+    while i < len(latex):
+        if latex.startswith(r"\left", i) or latex[i] == "{":
+            depth += 1
+        elif latex.startswith(r"\right", i) or latex[i] == "}":
+            depth -= 1
+        elif latex[i] in "([":
+            brackets += 1
+        elif latex[i] in ")]":
+            brackets -= 1
+        elif depth == 0 and latex[i] in "+-" and re.search(r"[\w)\]}|]\s*$", latex[:i]):  # binary + or -
+            candidates.append((i, brackets))
+        elif depth == 0 and latex.startswith(r",\ ", i):
+            candidates.append((i + 3, brackets))
+        i += 2 if latex[i] == "\\" else 1
+    lines = []
+    for level in (0, 1):
+        cuts = [0] + [at for at, inside in candidates if inside <= level]
+        lines, start = [], 0
+        for here, after in zip(cuts[1:], cuts[2:] + [len(latex)]):
+            if after - start > width and here > start:
+                lines.append(latex[start:here].strip())
+                start = here
+        lines.append(latex[start:].strip())
+        if max(map(len, lines)) <= width:
+            break
+    return [line for line in lines if line]
 
 
 def sgdverify(*args: str) -> None:
@@ -256,10 +294,15 @@ def theorem_ref(claim_id: str) -> str:
 _BREAK = re.compile(r"([,;:])\\ |\\q?quad\b")
 
 
+#: LaTeX characters of one inline formula of a statement before ``broken`` splits it (the box is narrow)
+STATEMENT_CHARACTERS = 60
+
+
 def statement_markdown(latex: str) -> str:
     """A claim's statement (one LaTeX string) as a paragraph that wraps like a paper's theorem:
     its top-level ``\text{…}`` as prose, its top-level separators (``,\ `` ``;\ `` ``:\ ``
-    ``\quad``) as punctuation, and the mathematics between them as inline math."""
+    ``\quad``) as punctuation, and the mathematics between them as inline math (a long formula
+    as several, cut before a top-level + or -)."""
     pieces: list[tuple[bool, str]] = []  # (is_math, text)
     math, depth, i = [], 0, 0
 
@@ -304,7 +347,7 @@ def statement_markdown(latex: str) -> str:
     for index, (is_math, text) in enumerate(pieces):
         if is_math:
             before = "" if index == 0 or pieces[index - 1][1][-1:].isspace() or pieces[index - 1][1][-1:] in "([" else " "
-            out.append(f"{before}${text}$")
+            out.append(before + " ".join(f"${part}$" for part in broken(text, STATEMENT_CHARACTERS)))
         else:
             after_math = index > 0 and pieces[index - 1][0]
             out.append((" " if after_math and not re.match(r"[\s,.;:)\]]", text) else "") + escape(text))
@@ -338,7 +381,7 @@ def check_markdown(check: dict, evidence_title: str = "Evidence", open_: bool = 
         f":::::{{container}} sgd-check sgd-verdict-{check['verdict']}\n"
         f"{check_heading(check)}\n\n{prose(check['summary'])}\n\n"
         f"{observed_markdown(check)}"
-        f"*Tolerance:* {escape(check['tolerance'])}\n\n"
+        f"*Tolerance:* {prose(check['tolerance'])}\n\n"
         f"::::{{dropdown}} {escape(evidence_title)}{escape(_timing(check['seconds']))}{options}\n"
         f"{evidence_markdown(check['evidence'])}\n::::\n:::::"
     )

@@ -3,7 +3,7 @@
 //   wide:      elements reaching past the right edge of their clipping box (or of the text column),
 //              outside any box that scrolls;
 //   scrolling: boxes that scroll sideways because their content is wider (math or tables);
-//   text:      the visible text of the column less code inputs and typeset math.
+//   text:      the visible text of the column less code inputs, printed output and typeset math.
 (function () {
   function describe(el) {
     return {tag: el.tagName.toLowerCase(), cls: typeof el.className === "string" ? el.className : "",
@@ -40,7 +40,9 @@
           over: el.scrollWidth - el.clientWidth}));
     }
     const clone = article.cloneNode(true);
-    for (const skip of clone.querySelectorAll(".cell_input, code, script, style, mjx-container, textarea")) skip.remove();
+    // code inputs, and the transcripts of commands a page runs (printed output: program text by nature)
+    for (const skip of clone.querySelectorAll(".cell_input, .output.stream, code, script, style, mjx-container, textarea"))
+      skip.remove();
     const out = document.createElement("pre");
     out.id = "sgd-audit";
     out.textContent = JSON.stringify({wide: wide, scrolling: scrolling, text: clone.textContent, width: column.width});

@@ -160,6 +160,11 @@ def _sign(value: sp.Expr) -> int:
     return 1 if sp.N(value, 50) > 0 else -1
 
 
+def _eps_key(s) -> str:
+    """An evidence key for the sample ε (its value to 6 digits: a table header, not mathematics)."""
+    return f"ε = {float(_eps_of(s)):.6g}"
+
+
 @symbolic("the ε-condition: γ* < ε if |a| ≤ 2|…| — fails at equality", version="ziyin2022",
           falsifiers=(replace("PRINTED_EPS_STRICT", True, "γ* < ε if |a| < bound"),))
 def epsilon_condition(ctx):
@@ -167,8 +172,8 @@ def epsilon_condition(ctx):
     γ*(-B(ε)) < ε (or ≤ ε): decided exactly at sample ε, beside the identity of B with the derived bound."""
     derived = ziyin.epsilon_bound()
     same = is_zero(sp.simplify((derived - PRINTED_EPS_BOUND).subs(eps, _eps_of(S))))
-    signs = {f"ε = {_eps_of(s)}": _sign(_gap_at_bound(PRINTED_EPS_BOUND, s)) for s in EPS_SAMPLES}
-    shown = {f"ε = {_eps_of(s)}": f"ε = {tex(_eps_of(s))}" for s in EPS_SAMPLES}  # the keys of signs in a summary
+    signs = {_eps_key(s): _sign(_gap_at_bound(PRINTED_EPS_BOUND, s)) for s in EPS_SAMPLES}
+    shown = {_eps_key(s): f"ε = {tex(_eps_of(s))}" for s in EPS_SAMPLES}  # the keys of signs in a summary
     allowed = 0 if PRINTED_EPS_STRICT else -1  # the largest sign of γ*(-B) - ε the statement survives
     bad = [k for k, v in signs.items() if v > allowed]
     word = {1: "γ* > ε", 0: "γ* = ε", -1: "γ* < ε"}
