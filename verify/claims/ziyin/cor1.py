@@ -243,8 +243,10 @@ def phase_grid(ctx):
                 falsifiers=(replace("PRINTED_POSITIVE_A_MAX", sp.Integer(1), "a > 0 read as 0 < a ≤ 1"),))
 def positive_a_regimes(ctx):
     """2022 §5.1 after Cor. 1: λ < a/(a - 1) escapes, the interval traps, λ > λ₊ escapes, 'also present when
-    a > 0'. For a > 0 the lower end is negative, so the statement is: the trap set is (0, λ₊(a)). Certified
-    trap sets of p(x) at sample a > 0 (those up to PRINTED_POSITIVE_A_MAX) against it."""
+    a > 0'. For 0 < a < 1 the lower end a/(a - 1) is negative, so the statement reads: the trap set is
+    (0, λ₊(a)); the paper bounds a no further, and that reading is carried to a > 1 (where a/(a - 1) > 1
+    and λ₊ is not even real for 4 - 2√2 < a < 4 + 2√2). Certified trap sets of p(x) at sample a > 0 (those
+    up to PRINTED_POSITIVE_A_MAX) against it."""
     samples = [av for av in POSITIVE_A if av <= PRINTED_POSITIVE_A_MAX]
     rows, broken = {}, []
     for a_value in samples:
