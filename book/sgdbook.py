@@ -131,9 +131,9 @@ def broken(latex: str, width: int = LINE_CHARACTERS) -> list[str]:
     separator; outside parentheses and brackets where that is enough, else one level inside."""
     candidates, depth, brackets, i = [], 0, 0, 0
     while i < len(latex):
-        if latex.startswith(r"\left", i) or latex[i] == "{":
+        if (latex.startswith(r"\left", i) and not latex[i + 5:i + 6].isalpha()) or latex[i] == "{":
             depth += 1
-        elif latex.startswith(r"\right", i) or latex[i] == "}":
+        elif (latex.startswith(r"\right", i) and not latex[i + 6:i + 7].isalpha()) or latex[i] == "}":
             depth -= 1
         elif latex[i] in "([":
             brackets += 1
