@@ -294,6 +294,8 @@ def theorem_ref(claim_id: str) -> str:
 _BREAK = re.compile(r"([,;:])\\ |\\q?quad\b")
 
 
+#: TeX spacing at either end of a formula (``\ `` ``\,`` ``~`` and blanks): dropped, never left as a lone ``\``
+_SPACING = re.compile(r"^(?:\\[ ,;:!]|~|\s)+|(?:\\[ ,;:!]|~|\s)+$")
 #: LaTeX characters of one inline formula of a statement before ``broken`` splits it (the box is narrow)
 STATEMENT_CHARACTERS = 60
 
@@ -307,9 +309,12 @@ def statement_markdown(latex: str) -> str:
     math, depth, i = [], 0, 0
 
     def close():
-        text = "".join(math).strip()
+        raw = "".join(math)
+        text = _SPACING.sub("", raw)
         if text:
             pieces.append((True, text))
+        elif raw.strip():  # only a TeX space (between two \text): a space
+            pieces.append((False, " "))
         math.clear()
 
     while i < len(latex):

@@ -183,8 +183,8 @@ def test_appc_summaries_show_sets_as_inequalities(results):
     for result in (results["ziyin.appc"], results["ziyin.appc-corrected"]):
         for found in result.evidence:
             assert "Interval" not in found.finding.summary and "[0, " not in found.finding.summary, found.title
-    assert show(sp.Interval.open(-sp.oo, -lam / S)) == "a < -lambda/S"
-    assert show(sp.Interval(-lam / S, sp.oo)) == "a ≥ -lambda/S"
+    assert show(sp.Interval.open(-sp.oo, -lam / S)) == r"$a < - \frac{\lambda}{S}$"
+    assert show(sp.Interval(-lam / S, sp.oo)) == r"$a \geq - \frac{\lambda}{S}$"
 
 
 def test_appc_simulations_predict_at_the_simulated_a(results):

@@ -12,8 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("theory", "numerics", "verify")
 #: a package may import only the packages before it
 ALLOWED = {"theory": set(), "numerics": {"theory"}, "verify": {"theory", "numerics"}}
-#: claim modules hold one claim and its twin: "about 300 lines" (issue 10)
-CLAIM_MODULE_LINES = 340
+#: claim modules hold one claim and its twin: "about 300 lines" (issue 10); since issue 13 they also hold
+#: the experiments of the figures the book regenerates (Patel's split their table and figure data into
+#: _qc_figures/_st_figures; ziyin.appc, ziyin.prop3 and wu.toy are still 350-400 lines)
+CLAIM_MODULE_LINES = 400
 
 
 def imported(tree: ast.AST) -> list[tuple[str, list[str]]]:

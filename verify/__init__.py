@@ -2,6 +2,7 @@
 
 __all__ = [
     "claim",  # Claim, Check, Finding, Verdict, falsifiers
+    "display",  # tex: mathematics inside summaries
     "claims",  # one package per paper, one module per claim
     "registry",  # all_claims, select
     "report",  # JSON reports and their values

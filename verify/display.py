@@ -19,7 +19,7 @@ MATH_SPAN = re.compile(r"\$[^$\n]+\$")
 
 
 def latex(value) -> str:
-    """LaTeX of a SymPy value, a Fraction or int, or a (nested) tuple or list of them — a list of
+    """LaTeX of a SymPy value, a Fraction, int or float, or a (nested) tuple or list of them — a list of
     equal-length rows as a matrix, a flat tuple as a tuple."""
     if isinstance(value, (list, tuple)) and value and all(isinstance(row, (list, tuple)) for row in value):
         if len({len(row) for row in value}) == 1:
@@ -56,6 +56,8 @@ def _exact(value):
         return sp.Rational(value.numerator, value.denominator)
     if isinstance(value, int):
         return sp.Integer(value)
+    if isinstance(value, float):  # a measured or mutated constant: shown with the digits it has
+        return sp.Float(value)
     if isinstance(value, (sp.Basic, sp.MatrixBase)):
         return value
-    raise TypeError(f"tex() takes SymPy values, fractions, integers and tuples of them, not {type(value).__name__}")
+    raise TypeError(f"tex() takes SymPy values, fractions, numbers and tuples of them, not {type(value).__name__}")
