@@ -225,9 +225,8 @@ def _finite_signs(noise: FiniteNoise, grid, poles: set) -> list[bool]:
     The bound: ln|1 - λx_i| in floats errs by at most ~ε(1 + |λx_i|/|1 - λx_i|) (the rounding of
     λ and of 1 - λx_i, amplified by cancellation near the pole), the weighted sum by ~ε n Σ p_i|ln|·||.
     """
-    with mpmath.workdps(20):
-        values = np.array([float(v) for v, _ in _atoms_at(noise, 20)])
-        probs = np.array([float(p) for _, p in _atoms_at(noise, 20)])
+    atoms = _atoms_at(noise, 20)
+    values, probs = (np.array([float(atom[i]) for atom in atoms]) for i in (0, 1))
     lr = np.array([float(g) for g in grid])[:, None]
     epsilon = np.finfo(float).eps
     with np.errstate(divide="ignore", invalid="ignore"):

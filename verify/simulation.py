@@ -15,7 +15,7 @@ from theory.numbers import parse_exact, parse_list
 from .derive import Derived
 from .inputs import read_hessians
 from .options import MAX_DEPTH, MAX_SAMPLES, MAX_WIDTH
-from .stats import LEVEL, proportion_interval, wilson_bounds
+from .stats import LEVEL, Interval, wilson_bounds
 
 #: above this many steps the exact law is not computed beside the simulation
 EXACT_STEP_LIMIT = 100_000
@@ -38,7 +38,6 @@ def ziyin_ensemble(a: str, lr: str, runs: int, steps: int, w0: str, eps: str, se
     question = exact_law.EscapeQuestion(ziyin.noise(a_value), lr_value, steps, eps_value, w0_value)
     count = escape_count(question.noise, float(lr_value), runs, steps, np.random.SeedSequence(seed),
                          float(sp.log(eps_value)), w0=float(w0_value), route=route, progress=progress)
-    interval = proportion_interval(count.escaped, runs, LEVEL)
     low, high = wilson_bounds(count.escaped, runs, LEVEL, DIGITS)
     values = {
         "escaped_fraction": decimal(sp.Rational(count.escaped, runs), DIGITS),
@@ -51,7 +50,7 @@ def ziyin_ensemble(a: str, lr: str, runs: int, steps: int, w0: str, eps: str, se
         "steps": steps,
         "route": count.route,
     }
-    notes = [f"interval: {interval.describe()}"]
+    notes = [f"interval: {Interval(float(low), float(high), LEVEL, 'Wilson').describe()}"]
     if steps <= EXACT_STEP_LIMIT:
         exact = exact_law.escape_probability(question, DIGITS)
         values["exact_probability"] = decimal(exact, DIGITS)

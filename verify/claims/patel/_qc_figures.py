@@ -54,11 +54,7 @@ def figure_runs(geometry_seed, run_seed, runs: int, name: str = "Model 1") -> li
     for (sgd, batch, method), stream in zip(((True, 1, "SGD-1"), (False, math.inf, "GD")), run_seed.spawn(2)):
         u, l_value = npatel.mechanism_bounds(found, batch)
         records = npatel.qc_runs(model, model.quadratic_minimizer, QC_LRS_QUADRATIC, sgd, runs, QC_STEPS, QC_START, stream)
-        medians = []
-        for record in records:
-            finite = np.where(np.isfinite(record.distances), record.distances, np.nan)
-            last = np.maximum.accumulate(np.where(np.isnan(finite), 0, 1) * np.arange(len(finite))[:, None], axis=0)
-            medians.append((record.lr, np.median(np.take_along_axis(finite, last, axis=0), axis=1)))
+        medians = [(record.lr, np.median(last_finite(record.distances), axis=1)) for record in records]
         out.append({"method": method, "u": u, "l": l_value, "medians": medians})
     return out
 
